@@ -1,0 +1,41 @@
+"The configuration object, atomic writes, caching and the stage timer."
+import json
+import numpy as np
+import pytest
+from ppgenai.core import *
+
+def test_profiles_and_overrides(tmp_path):
+    for p in PROFILES: assert get_config(p, root=tmp_path).profile == p
+    assert get_config('demo').n_patients > get_config('smoke').n_patients
+    with pytest.raises(ValueError, match="unknown profile 'tiny'"): get_config('tiny')
+    with pytest.raises(ValueError, match='n_patiens'): get_config('smoke', n_patiens=3)
+    with pytest.raises(ValueError, match='seed'): get_config('smoke', seed=-1)
+    with pytest.raises(ValueError, match="'data'"): get_config('smoke', data='')
+
+def test_paths_follow_profile_and_source(tmp_path):
+    c = get_config('demo', data='demo', root=tmp_path)
+    assert c.stage_dir('01_preprocess') == tmp_path/'artifacts'/'demo'/'demo'/'01_preprocess'
+    assert c.figures_dir == tmp_path/'figures'
+    assert get_config('smoke', root=tmp_path).figures_dir == tmp_path/'runs'/'smoke'/'figures'
+
+def test_atomic_write_leaves_nothing_on_error(tmp_path):
+    with pytest.raises(ZeroDivisionError):
+        with atomic_write(tmp_path/'a.json') as f: f.write('{'); 1/0
+    assert list(tmp_path.iterdir()) == []
+    write_json({'x': np.float32(1.5)}, tmp_path/'a.json')
+    assert read_json(tmp_path/'a.json') == {'x': 1.5}
+
+def test_stage_timer_measures_this_stage(tmp_path):
+    led = tmp_path/'l.json'
+    with stage_timer('big', led) as r:
+        a = np.ones(25_000_000); a[::1000] = 0; r['rows_out'] = 1
+    del a
+    with stage_timer('small', led): sum(range(1000))
+    big, small = read_json(led)
+    assert big['peak_over_start_mb'] > 150 and small['peak_over_start_mb'] < 50
+    assert big['wall_s'] >= 0 and big['status'] == 'ok' and big['rows_out'] == 1
+
+def test_seed_everything_seeds_torch():
+    import torch
+    seed_everything(7); a = torch.rand(3)
+    seed_everything(7); assert torch.equal(a, torch.rand(3))
