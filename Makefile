@@ -20,14 +20,23 @@ $(VENV)/.installed: settings.ini setup.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# pycanon (used by the tests to cross-check anonymity measures) pins numpy/pandas versions
+	@# older than ours; its measures need only numpy and pandas, so it goes in without its pins.
+	$(PY) -m pip install --quiet --no-deps pycanon==1.3.6
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (ppgenai)" >/dev/null
 	@touch $@
 
 venv: $(VENV)/.installed
 
+# The secret key of the anonymisation stage's keyed hashes: made once, never committed (.gitignore),
+# readable by its owner only. Point PPGENAI_HASH_KEY_FILE elsewhere to use your own.
+export PPGENAI_HASH_KEY_FILE ?= $(CURDIR)/.secrets/hash.key
+$(PPGENAI_HASH_KEY_FILE): | $(VENV)/.installed
+	$(VENV)/bin/ppgenai_anonymize --generate-key $@
+
 # Execute every numbered notebook in order into runs/<profile>/. A failed notebook stays as
 # *.partial.ipynb; only a notebook that ran to the end gets its final name.
-reproduce: $(VENV)/.installed
+reproduce: $(VENV)/.installed $(PPGENAI_HASH_KEY_FILE)
 	@mkdir -p $(RUNS)
 	@set -e; for nb in $(STAGE_NBS); do \
 	  name=$$(basename $$nb .ipynb); \
@@ -43,7 +52,7 @@ smoke:
 	$(MAKE) reproduce PROFILE=smoke
 
 # Figures are drawn from cached stage artifacts, so re-running the figure notebooks is cheap.
-FIGURE_NBS := nbs/01_preprocess.ipynb
+FIGURE_NBS := nbs/01_preprocess.ipynb nbs/02_dp.ipynb nbs/03_anonymize.ipynb
 figures: $(VENV)/.installed
 	@$(MAKE) --no-print-directory reproduce STAGE_NBS="$(FIGURE_NBS)"
 
@@ -63,6 +72,7 @@ data-demo: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_preprocess.py
+	$(PY) tests/benchmarks/bench_privacy.py
 
 clean:
 	rm -rf runs artifacts _docs _proc .pytest_cache

@@ -4,15 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #891e7ff6
 from __future__ import annotations
-import contextlib, dataclasses, datetime, hashlib, json, os, platform, random, subprocess, sys, tempfile, threading, time
+import contextlib, dataclasses, datetime, hashlib, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PROFILES', 'project_root', 'Config', 'get_config', 'seed_everything', 'atomic_path', 'atomic_write', 'write_json',
-           'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done', 'code_fingerprint', 'stage_timer',
-           'append_ledger', 'read_ledger', 'print_stage_ledger', 'git_commit', 'data_source_description', 'save_figure']
+__all__ = ['PROFILES', 'project_root', 'Config', 'get_config', 'seed_everything', 'atomic_path', 'atomic_write', 'atomic_dir',
+           'write_json', 'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done', 'code_fingerprint',
+           'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'git_commit', 'data_source_description',
+           'save_figure']
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
@@ -40,6 +41,16 @@ class Config:
     n_patients:int = 300  # size of the simulated cohort
     seed:int = 0  # seeds python, numpy and torch
     test_frac:float = 0.2  # share of *patients* held out for testing
+    # 02_dp
+    dp_epsilon:float = 1.0  # per-record ε of the main differentially private release
+    dp_sweep:tuple = (0.1, 0.5, 1.0, 2.0, 5.0, 10.0)  # ε of the releases for the privacy/utility curves
+    dp_budget:float = 10.0  # the most ε one release may spend per record; the ledger refuses more
+    dp_sets:str = 'keep'  # diagnoses: 'keep' as they are, or 'sample' (one ICD category per record, ε-DP by padding and sampling)
+    # 03_anonymize
+    k_anonymity:int = 5  # target k over the quasi-identifiers
+    max_suppression:float = 0.05  # largest share of records that may be suppressed before generalising further
+    age_band:int = 5  # width of the finest age band, in years
+    swap_rate:float = 0.05  # share of records whose swapped attributes are exchanged within their stratum
     root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
 
     @property
@@ -59,6 +70,10 @@ class Config:
     def ledger_path(self) -> Path: return self.artifacts_dir/'stage_ledger.json'
     def stage_dir(self, stage:str) -> Path: return self.artifacts_dir/stage
     def to_dict(self) -> dict: return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+    def select(self, *names) -> dict:
+        "The settings `names` as a dict: what a stage's cache fingerprint depends on."
+        d = self.to_dict()
+        return {n: d[n] for n in names}
 
 # %% ../nbs/00_core.ipynb #91be695d
 def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config:
@@ -73,7 +88,31 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
         if not isinstance(kw[k], (int, np.integer)) or isinstance(kw[k], bool) or kw[k] < (1 if k == 'n_patients' else 0):
             raise ValueError(f"config parameter {k!r} must be a {'positive' if k == 'n_patients' else 'non-negative'} integer, got {kw[k]!r}")
     if not 0 < float(kw['test_frac']) < 1: raise ValueError(f"config parameter 'test_frac' must be in (0, 1), got {kw['test_frac']!r}")
+    _check_privacy_settings(kw)
     return Config(profile=profile, data=str(data), **kw)
+
+def _positive(kw, k):
+    v = kw[k]
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) or v <= 0:
+        raise ValueError(f"config parameter {k!r} must be a positive number, got {v!r}")
+
+def _check_privacy_settings(kw):
+    "Validate the 02_dp and 03_anonymize settings in `kw` (a dict of overrides and defaults), in place."
+    defaults = {f.name: f.default for f in fields(Config)}
+    for k in ('dp_epsilon', 'dp_budget', 'dp_sweep', 'dp_sets', 'k_anonymity', 'max_suppression', 'age_band', 'swap_rate'):
+        kw.setdefault(k, defaults[k])
+    _positive(kw, 'dp_epsilon'); _positive(kw, 'dp_budget')
+    sweep = kw['dp_sweep']
+    if isinstance(sweep, (int, float)) or not len(sweep): raise ValueError(f"config parameter 'dp_sweep' must be a non-empty sequence of ε, got {sweep!r}")
+    kw['dp_sweep'] = tuple(float(e) for e in sweep)
+    for i in range(len(sweep)): _positive({f'dp_sweep[{i}]': sweep[i]}, f'dp_sweep[{i}]')
+    if kw['dp_sets'] not in ('keep', 'sample'): raise ValueError(f"config parameter 'dp_sets' must be 'keep' or 'sample', got {kw['dp_sets']!r}")
+    for k in ('k_anonymity', 'age_band'):
+        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
+            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
+    for k in ('max_suppression', 'swap_rate'):
+        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, float)) or not 0 <= kw[k] < 1:
+            raise ValueError(f"config parameter {k!r} must be in [0, 1), got {kw[k]!r}")
 
 # %% ../nbs/00_core.ipynb #5a94dd47
 def seed_everything(seed:int) -> np.random.Generator:
@@ -105,6 +144,18 @@ def atomic_path(path:Path|str):
 def atomic_write(path:Path|str, mode:str='w', **kwargs):
     "Open a file that appears at `path` only once it is completely written."
     with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as f: yield f
+
+@contextlib.contextmanager
+def atomic_dir(path:Path|str):
+    "Yield a temporary folder beside `path`; it replaces `path` whole if the block succeeds, and is deleted if not."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'))
+    try:
+        yield tmp
+        if path.exists(): shutil.rmtree(path)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp)
 
 # %% ../nbs/00_core.ipynb #9fdb5528
 def _json_default(o):

@@ -191,9 +191,11 @@ def admission_prompt(row, max_diagnoses:int=15, max_procedures:int=10) -> str:
         if not items: return 'none'
         more = len(items) - cap
         return '; '.join(items[:cap]) + (f'; and {more} more' if more > 0 else '')
-    return (f"Patient: {row['age']}-year-old {sex}; race group {row['race_group'].lower()}; insurance {row['insurance'].lower()}; "
+    los = row['los_days']
+    los = f"{los:.1f} days" if isinstance(los, (int, float, np.number)) else str(los)  # released tables may hold bins
+    return (f"Patient: {sex} aged {row['age']}; race group {row['race_group'].lower()}; insurance {row['insurance'].lower()}; "
             f"marital status {row['marital_status'].lower()}.\n"
-            f"Admission: {row['admission_type'].lower()} via {row['admission_location'].lower()}; length of stay {row['los_days']:.1f} days; "
+            f"Admission: {row['admission_type'].lower()} via {row['admission_location'].lower()}; length of stay {los}; "
             f"{row['prior_admissions']} prior admission(s).\n"
             f"Diagnoses: {listing(row['diagnoses'], max_diagnoses)}.\n"
             f"Procedures: {listing(row['procedures'], max_procedures)}.\n"
@@ -203,6 +205,10 @@ def admission_response(row) -> str:
     "The assistant message: the medications given, in order of first administration."
     return 'Medications: ' + ', '.join(_as_list(row['medications'])) + '.'
 
+def _plain(v):
+    "An id as JSON wants it: a Python int, or the string of an opaque token."
+    return int(v) if isinstance(v, (int, np.integer)) else str(v)
+
 def instruction_records(df:pd.DataFrame, max_diagnoses:int=15, max_procedures:int=10) -> list:
     "Chat examples (`messages` + ids) for every admission of `df`."
     recs = []
@@ -210,7 +216,7 @@ def instruction_records(df:pd.DataFrame, max_diagnoses:int=15, max_procedures:in
         recs.append(dict(messages=[dict(role='system', content=SYSTEM_PROMPT),
                                    dict(role='user', content=admission_prompt(row, max_diagnoses, max_procedures)),
                                    dict(role='assistant', content=admission_response(row))],
-                         hadm_id=int(row['hadm_id']), subject_id=int(row['subject_id']), split=row.get('split')))
+                         hadm_id=_plain(row['hadm_id']), subject_id=_plain(row['subject_id']), split=row.get('split')))
     return recs
 
 def write_jsonl(records, path:Path|str) -> Path:
@@ -248,7 +254,7 @@ def run_preprocess(cfg:Config, force:bool=False) -> dict:
     "Run stage 01 for `cfg` (or reuse its cached result); return the stage report with the output paths."
     src = resolve_data(cfg.data, cfg.root)
     out = cfg.stage_dir('01_preprocess')
-    fp = fingerprint('01_preprocess', cfg.to_dict() | {'root': None}, _source_signature(cfg, src),
+    fp = fingerprint('01_preprocess', cfg.select('profile', 'data', 'n_patients', 'seed', 'test_frac'), _source_signature(cfg, src),
                      code_fingerprint(importlib.import_module('ppgenai.preprocess'), _hosp, _cohort))
     if not force and stage_is_cached(out, fp, PREPROCESS_OUTPUTS):
         return read_json(out/'report.json') | dict(cached=True)

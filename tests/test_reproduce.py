@@ -1,24 +1,47 @@
-"papermill runs a stage notebook with injected parameters, as `make reproduce` does."
-import json, subprocess, sys
+"papermill runs the stage notebooks with injected parameters, as `make reproduce` does."
+import json, os, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
 
-def test_papermill_runs_preprocess_on_the_demo(tmp_path, demo_dir):
-    out = tmp_path/'01_preprocess.ipynb'
+def _papermill(nb, out, root, data, env=None):
+    "Run stage notebook `nb` with papermill into `out`, with PPGENAI_ROOT=`root`, no hash key unless `env` gives one."
     pm = Path(sys.executable).parent/'papermill'
-    r = subprocess.run([str(pm), '--no-progress-bar', '-k', 'python3', '--cwd', str(ROOT/'nbs'), '-r', 'profile', 'smoke', '-r', 'data', str(demo_dir),
-                        str(ROOT/'nbs'/'01_preprocess.ipynb'), str(out)], capture_output=True, text=True, timeout=600,
-                       env={**__import__('os').environ, 'PPGENAI_ROOT': str(tmp_path)})
+    base = {k: v for k, v in os.environ.items() if k not in ('PPGENAI_HASH_KEY', 'PPGENAI_HASH_KEY_FILE')}
+    return subprocess.run([str(pm), '--no-progress-bar', '-k', 'python3', '--cwd', str(ROOT/'nbs'), '-r', 'profile', 'smoke', '-r', 'data', str(data),
+                           str(ROOT/'nbs'/nb), str(out)], capture_output=True, text=True, timeout=600,
+                          env={**base, 'PPGENAI_ROOT': str(root), **(env or {})})
+
+def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
+    out = tmp_path/'01_preprocess.ipynb'
+    r = _papermill('01_preprocess.ipynb', out, tmp_path, demo_dir)
     assert r.returncode == 0, r.stderr[-3000:]
     cells = json.loads(out.read_text())['cells']
     injected = [c for c in cells if 'injected-parameters' in c['metadata'].get('tags', [])]
     assert injected and str(demo_dir) in ''.join(injected[0]['source'])
-    assert read_report(tmp_path)['admissions_in'] == 275
+    assert read_report(tmp_path, '01_preprocess')['admissions_in'] == 275
     figs = list((tmp_path/'runs'/'smoke'/'figures').glob('cohort_summary_hosp-*.png'))
     assert figs and figs[0].with_suffix('.json').exists() and figs[0].with_suffix('.pdf').exists()
     prov = json.loads(figs[0].with_suffix('.json').read_text())
     assert prov['profile'] == 'smoke' and 'MIMIC-IV hosp files' in prov['data_source']
 
-def read_report(root):
-    [rep] = list((root/'artifacts'/'smoke').glob('*/01_preprocess/report.json'))
+    # stages 02 and 03 on the same data, the key from a key file as `make reproduce` passes it
+    keyfile = tmp_path/'secrets'/'hash.key'
+    exe = Path(sys.executable).parent/'ppgenai_anonymize'
+    assert subprocess.run([str(exe), '--generate-key', str(keyfile)], capture_output=True).returncode == 0
+    key = keyfile.read_text().strip()
+    env = {'PPGENAI_HASH_KEY_FILE': str(keyfile)}
+    for nb in ('02_dp.ipynb', '03_anonymize.ipynb'):
+        r = _papermill(nb, tmp_path/nb, tmp_path, demo_dir, env)
+        assert r.returncode == 0, nb + r.stderr[-3000:]
+        assert key not in r.stdout + r.stderr
+    dp, an = read_report(tmp_path, '02_dp'), read_report(tmp_path, '03_anonymize')
+    assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['records']
+    assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_hosp-*.png'))
+    r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release
+    assert r.returncode != 0 and 'no hash key' in r.stderr + r.stdout
+    leaked = [p for p in tmp_path.rglob('*') if p.is_file() and p != keyfile and key.encode() in p.read_bytes()]
+    assert not leaked, f'the hash key is written in {leaked}'
+
+def read_report(root, stage):
+    [rep] = list((root/'artifacts'/'smoke').glob(f'*/{stage}/report.json'))
     return json.loads(rep.read_text())
