@@ -76,6 +76,15 @@ def icd_category_titles(kind:str='diagnosis') -> dict:
     return {cat: own.get(cat) or _category_title(cat, list(g)) for cat, g in items.groupby('cat', sort=True).item}
 
 # %% ../nbs/03_anonymize.ipynb #94d2f744
+def _repeated_in_row(row:np.ndarray, item:np.ndarray, n_items:int) -> np.ndarray:
+    "True where `item` already occurred earlier in the same `row` (`row` non-decreasing)."
+    if n_items >= 2**15: return pd.Series(row*n_items + item).duplicated().to_numpy()
+    order = np.argsort(item.astype(np.int16), kind='stable')  # a radix sort: items grouped, positions kept in order
+    si, sr = item[order], row[order]
+    out = np.empty(len(item), bool)
+    out[order] = np.r_[False, (si[1:] == si[:-1]) & (sr[1:] == sr[:-1])]
+    return out
+
 def rollup_codes(codes:pd.Series, kind:str='diagnosis') -> tuple:
     "`(categories, titles)`: each list of codes in `codes` rolled up to distinct categories, in order, with their titles."
     import pyarrow as pa, pyarrow.compute as pc
@@ -85,7 +94,7 @@ def rollup_codes(codes:pd.Series, kind:str='diagnosis') -> tuple:
     cats = icd_categories(pd.Series(enc.dictionary.to_pylist(), dtype='str'), kind)  # validates the codes too
     cat_id, cat_names = pd.factorize(cats)
     item = cat_id[enc.indices.to_numpy()]
-    first = ~pd.Series(row*len(cat_names) + item).duplicated().to_numpy()  # first time a category appears in its row
+    first = ~_repeated_in_row(row, item, len(cat_names))
     offsets = np.r_[0, np.cumsum(np.bincount(row[first], minlength=len(lists)))].astype(np.int32)
     titles = icd_category_titles(kind)
     kept, bounds = item[first], list(zip(offsets[:-1].tolist(), offsets[1:].tolist()))
