@@ -10,8 +10,8 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, get_config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached,
-                          mark_stage_done, stage_timer, save_figure, data_source_description)
+from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached,
+                          mark_stage_done, stage_timer, data_source_description)
 from .preprocess import RACE_GROUPS
 
 # %% auto #0

@@ -1,12 +1,12 @@
 "Stage 03: keyed hashing, k reached, marginals kept by swapping, no raw identifier or key in any output; measures agree with pycanon."
-import hashlib, json, os, re, secrets, subprocess, sys
+import hashlib, re, secrets, subprocess, sys
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from ppgenai.core import get_config, read_json
+from ppgenai.core import get_config
 from ppgenai.preprocess import run_preprocess
-from ppgenai.anonymize import (ANON_OUTPUTS, QUASI_IDENTIFIERS, HashKeyError, anonymise, anonymity_measures, generate_key, key_id, load_key,
+from ppgenai.anonymize import (ANON_OUTPUTS, QUASI_IDENTIFIERS, HashKeyError, anonymise, anonymity_measures, key_id, load_key,
                                pseudonymise, run_anonymize, swap_values)
 
 @pytest.fixture(scope='module')

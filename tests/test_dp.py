@@ -1,5 +1,4 @@
 "Stage 02: the noise is right, the ledger holds, the empirical audit agrees with the claimed ε, and the stage writes a release and its ledger."
-import json
 import numpy as np
 import pandas as pd
 import pytest

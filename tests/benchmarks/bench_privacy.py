@@ -9,7 +9,7 @@ ratio is ours/theirs in rows/s), and for the whole anonymisation.
     python tests/benchmarks/bench_privacy.py                    # 1M rows
     python tests/benchmarks/bench_privacy.py --rows 200000 --diffprivlib-rows 100000
 """
-import argparse, secrets, sys, tempfile, time
+import argparse, secrets, tempfile
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ def timed(name, ledger, fn, repeat=3):
     "Run `fn` `repeat` times; its result, the median wall time and the largest peak memory."
     walls, peaks = [], []
     for _ in range(repeat):
-        with stage_timer(name, ledger) as rec: res = fn()
+        with stage_timer(name, ledger): res = fn()
         last = read_json(ledger)[-1]
         walls.append(last['wall_s']); peaks.append(last.get('peak_rss_mb') or float('nan'))
     return res, float(np.median(walls)), max(peaks)
