@@ -73,6 +73,7 @@ data-demo: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_preprocess.py
 	$(PY) tests/benchmarks/bench_privacy.py
+	$(PY) tests/benchmarks/bench_synth.py
 
 clean:
 	rm -rf runs artifacts _docs _proc .pytest_cache

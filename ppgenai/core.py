@@ -17,7 +17,7 @@ __all__ = ['PROFILES', 'project_root', 'Config', 'get_config', 'seed_everything'
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
-    'smoke': dict(n_patients=300, seed=0, test_frac=0.2),
+    'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2),
 }
@@ -51,6 +51,11 @@ class Config:
     max_suppression:float = 0.05  # largest share of records that may be suppressed before generalising further
     age_band:int = 5  # width of the finest age band, in years
     swap_rate:float = 0.05  # share of records whose swapped attributes are exchanged within their stratum
+    # 04_synthesize
+    synth_top_k:int = 30  # indicator columns per list field (diagnosis categories, procedure categories, medications)
+    bn_method:str = 'hill-climb'  # Bayesian network structure: 'hill-climb' or 'chow-liu'
+    bn_max_indegree:int = 3  # most parents of a column in the network
+    bn_dp_epsilon:float|None = None  # ε of PrivBayes-style DP parameters; None: not DP
     root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
 
     @property
@@ -99,7 +104,8 @@ def _positive(kw, k):
 def _check_privacy_settings(kw):
     "Validate the 02_dp and 03_anonymize settings in `kw` (a dict of overrides and defaults), in place."
     defaults = {f.name: f.default for f in fields(Config)}
-    for k in ('dp_epsilon', 'dp_budget', 'dp_sweep', 'dp_sets', 'k_anonymity', 'max_suppression', 'age_band', 'swap_rate'):
+    for k in ('dp_epsilon', 'dp_budget', 'dp_sweep', 'dp_sets', 'k_anonymity', 'max_suppression', 'age_band', 'swap_rate',
+              'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon'):
         kw.setdefault(k, defaults[k])
     _positive(kw, 'dp_epsilon'); _positive(kw, 'dp_budget')
     sweep = kw['dp_sweep']
@@ -107,7 +113,9 @@ def _check_privacy_settings(kw):
     kw['dp_sweep'] = tuple(float(e) for e in sweep)
     for i in range(len(sweep)): _positive({f'dp_sweep[{i}]': sweep[i]}, f'dp_sweep[{i}]')
     if kw['dp_sets'] not in ('keep', 'sample'): raise ValueError(f"config parameter 'dp_sets' must be 'keep' or 'sample', got {kw['dp_sets']!r}")
-    for k in ('k_anonymity', 'age_band'):
+    if kw['bn_method'] not in ('hill-climb', 'chow-liu'): raise ValueError(f"config parameter 'bn_method' must be 'hill-climb' or 'chow-liu', got {kw['bn_method']!r}")
+    if kw['bn_dp_epsilon'] is not None: _positive(kw, 'bn_dp_epsilon')
+    for k in ('k_anonymity', 'age_band', 'synth_top_k', 'bn_max_indegree'):
         if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
             raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
     for k in ('max_suppression', 'swap_rate'):

@@ -1,4 +1,4 @@
-"papermill runs the stage notebooks with injected parameters, as `make reproduce` does."
+"papermill runs the stage notebooks (01 to 04) with injected parameters on the real demo, as `make reproduce` does."
 import json, os, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
@@ -30,11 +30,12 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     assert subprocess.run([str(exe), '--generate-key', str(keyfile)], capture_output=True).returncode == 0
     key = keyfile.read_text().strip()
     env = {'PPGENAI_HASH_KEY_FILE': str(keyfile)}
-    for nb in ('02_dp.ipynb', '03_anonymize.ipynb'):
+    for nb in ('02_dp.ipynb', '03_anonymize.ipynb', '04_synthesize.ipynb'):
         r = _papermill(nb, tmp_path/nb, tmp_path, demo_dir, env)
         assert r.returncode == 0, nb + r.stderr[-3000:]
         assert key not in r.stdout + r.stderr
-    dp, an = read_report(tmp_path, '02_dp'), read_report(tmp_path, '03_anonymize')
+    dp, an, sy = read_report(tmp_path, '02_dp'), read_report(tmp_path, '03_anonymize'), read_report(tmp_path, '04_synthesize')
+    assert sy['records_train'] == dp['records'] and 0 < sy['generators']['bayesnet']['fidelity_rate'] <= 100
     assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['records']
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_hosp-*.png'))
     r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release
