@@ -17,7 +17,7 @@ __all__ = ['PROFILES', 'project_root', 'Config', 'get_config', 'seed_everything'
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
-    'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15),
+    'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2),
 }
@@ -56,6 +56,12 @@ class Config:
     bn_method:str = 'hill-climb'  # Bayesian network structure: 'hill-climb' or 'chow-liu'
     bn_max_indegree:int = 3  # most parents of a column in the network
     bn_dp_epsilon:float|None = None  # ε of PrivBayes-style DP parameters; None: not DP
+    diffusion_denoiser:str = 'unet'  # 'unet', or 'mlp' (the ablation, which the stage also trains)
+    diffusion_schedule:str = 'cosine'  # noise schedule: 'linear', 'cosine' or 'sigmoid'
+    diffusion_tau:float = 1.0  # temperature of the sigmoid schedule
+    diffusion_steps:int = 200  # diffusion steps T
+    diffusion_temperature:float = 1.0  # scale of the noise added while sampling: the fidelity/diversity knob
+    diffusion_train_steps:int = 3000  # minibatches of training
     root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
 
     @property
@@ -105,7 +111,8 @@ def _check_privacy_settings(kw):
     "Validate the 02_dp and 03_anonymize settings in `kw` (a dict of overrides and defaults), in place."
     defaults = {f.name: f.default for f in fields(Config)}
     for k in ('dp_epsilon', 'dp_budget', 'dp_sweep', 'dp_sets', 'k_anonymity', 'max_suppression', 'age_band', 'swap_rate',
-              'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon'):
+              'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon', 'diffusion_denoiser', 'diffusion_schedule', 'diffusion_tau',
+              'diffusion_steps', 'diffusion_temperature', 'diffusion_train_steps'):
         kw.setdefault(k, defaults[k])
     _positive(kw, 'dp_epsilon'); _positive(kw, 'dp_budget')
     sweep = kw['dp_sweep']
@@ -115,7 +122,11 @@ def _check_privacy_settings(kw):
     if kw['dp_sets'] not in ('keep', 'sample'): raise ValueError(f"config parameter 'dp_sets' must be 'keep' or 'sample', got {kw['dp_sets']!r}")
     if kw['bn_method'] not in ('hill-climb', 'chow-liu'): raise ValueError(f"config parameter 'bn_method' must be 'hill-climb' or 'chow-liu', got {kw['bn_method']!r}")
     if kw['bn_dp_epsilon'] is not None: _positive(kw, 'bn_dp_epsilon')
-    for k in ('k_anonymity', 'age_band', 'synth_top_k', 'bn_max_indegree'):
+    if kw['diffusion_denoiser'] not in ('unet', 'mlp'): raise ValueError(f"config parameter 'diffusion_denoiser' must be 'unet' or 'mlp', got {kw['diffusion_denoiser']!r}")
+    if kw['diffusion_schedule'] not in ('linear', 'cosine', 'sigmoid'):
+        raise ValueError(f"config parameter 'diffusion_schedule' must be 'linear', 'cosine' or 'sigmoid', got {kw['diffusion_schedule']!r}")
+    _positive(kw, 'diffusion_tau'); _positive(kw, 'diffusion_temperature')
+    for k in ('k_anonymity', 'age_band', 'synth_top_k', 'bn_max_indegree', 'diffusion_steps', 'diffusion_train_steps'):
         if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
             raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
     for k in ('max_suppression', 'swap_rate'):

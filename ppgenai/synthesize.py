@@ -12,10 +12,12 @@ from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_
                           stage_timer, data_source_description, seed_everything)
 from .synth.tabular import TabularEncoder
 from .synth.bayesnet import BayesNetSynthesizer
+from .synth.diffusion import DiffusionSynthesizer
 from .synth.fidelity import fidelity_report, detection_auc, tstr, marginal_similarity
 
 # %% auto #0
-__all__ = ['SYNTH_OUTPUTS', 'evaluate_synthetic', 'drop_empty', 'run_synthesize', 'synthetic_quality_figure']
+__all__ = ['SYNTH_OUTPUTS', 'DIFFUSION_SETTINGS', 'evaluate_synthetic', 'drop_empty', 'run_synthesize',
+           'synthetic_quality_figure']
 
 # %% ../nbs/04_synthesize.ipynb #df6f4b55
 def evaluate_synthetic(encoder:TabularEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -32,15 +34,22 @@ def drop_empty(synthetic:pd.DataFrame) -> tuple:
     return synthetic[keep].reset_index(drop=True), int((~keep).sum())
 
 # %% ../nbs/04_synthesize.ipynb #8580e0ba
-SYNTH_OUTPUTS = ('report.json', 'bayesnet/synthetic.parquet', 'bayesnet/evaluation.json', 'bayesnet/graph.json')
+SYNTH_OUTPUTS = ('report.json', 'bayesnet/synthetic.parquet', 'bayesnet/evaluation.json', 'bayesnet/graph.json',
+                 'diffusion/synthetic.parquet', 'diffusion/evaluation.json', 'diffusion/checkpoint.pt')
+DIFFUSION_SETTINGS = ('diffusion_denoiser', 'diffusion_schedule', 'diffusion_tau', 'diffusion_steps', 'diffusion_temperature', 'diffusion_train_steps')
+
+def _diffusion(cfg:Config, denoiser:str) -> DiffusionSynthesizer:
+    return DiffusionSynthesizer(TabularEncoder(top_k=cfg.synth_top_k), denoiser=denoiser, schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps,
+                                tau=cfg.diffusion_tau, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps, seed=cfg.seed)
 
 def run_synthesize(cfg:Config, force:bool=False) -> dict:
     "Run stage 04 for `cfg` (or reuse its cached result); return the stage report."
     src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
     if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.preprocess.run_preprocess) first")
     out = cfg.stage_dir('04_synthesize')
-    mods = [importlib.import_module(m) for m in ('ppgenai.synthesize', 'ppgenai.synth.tabular', 'ppgenai.synth.bayesnet', 'ppgenai.synth.fidelity')]
-    fp = fingerprint('04_synthesize', cfg.select('seed', 'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon'),
+    mods = [importlib.import_module(m) for m in ('ppgenai.synthesize', 'ppgenai.synth.tabular', 'ppgenai.synth.bayesnet', 'ppgenai.synth.diffusion',
+                                                 'ppgenai.synth.fidelity')]
+    fp = fingerprint('04_synthesize', cfg.select('seed', 'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon', *DIFFUSION_SETTINGS),
                      read_json(cfg.stage_dir('01_preprocess')/'_done.json')['fingerprint'], code_fingerprint(*mods))
     if not force and stage_is_cached(out, fp, SYNTH_OUTPUTS): return read_json(out/'report.json') | dict(cached=True)
     seed_everything(cfg.seed)
@@ -64,6 +73,22 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
                                                 method=cfg.bn_method, dp_epsilon=cfg.bn_dp_epsilon, fit_s=round(bn.timings['fit_s'], 2),
                                                 fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
                                                 tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
+        ablation = 'mlp' if cfg.diffusion_denoiser == 'unet' else 'unet'
+        for name, denoiser in (('diffusion', cfg.diffusion_denoiser), (f'diffusion_{ablation}_ablation', ablation)):
+            with stage_timer(f'04_{name}', cfg.ledger_path, **meta) as rec:
+                dm = _diffusion(cfg, denoiser).fit(train)
+                syn, dropped = drop_empty(dm.sample(len(train), seed=cfg.seed))
+                d = tmp/name
+                dm.save(d)
+                syn.to_parquet(d/'synthetic.parquet', index=False)
+                rec['rows_in'], rec['rows_out'] = len(train), len(syn)
+            evaluation = evaluate_synthetic(dm.encoder, train, test, syn, seed=cfg.seed)
+            write_json(evaluation, d/'evaluation.json')
+            report['generators'][name] = dict(records=len(syn), dropped_without_medication=dropped, denoiser=denoiser, schedule=cfg.diffusion_schedule,
+                                              steps=cfg.diffusion_steps, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps,
+                                              final_loss=float(np.mean(dm.losses[-100:])), fit_s=round(dm.timings['fit_s'], 2),
+                                              fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
+                                              tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
         write_json(report, tmp/'report.json')
     mark_stage_done(out, fp, stage='04_synthesize')
     return report | dict(cached=False)
