@@ -4,7 +4,7 @@
 
 # %% ../../nbs/04b_bayesnet.ipynb #fe7afc87
 from __future__ import annotations
-import json, time, warnings
+import contextlib, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -16,11 +16,13 @@ from ..dp import PrivacyLedger, discrete_laplace
 __all__ = ['mutual_information', 'learn_structure', 'BayesNetSynthesizer', 'bayesnet_figure']
 
 # %% ../../nbs/04b_bayesnet.ipynb #14fc6763
+@contextlib.contextmanager
 def _quiet():
     "pgmpy 1.1 warns about its own deprecations on import and use; they are not ours to fix."
-    ctx = warnings.catch_warnings(); ctx.__enter__(); warnings.simplefilter('ignore', FutureWarning); warnings.simplefilter('ignore', DeprecationWarning)
-    warnings.filterwarnings('ignore', message='IProgress not found')  # tqdm.auto, imported by pgmpy, in a notebook without ipywidgets
-    return ctx
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', FutureWarning); warnings.simplefilter('ignore', DeprecationWarning)
+        warnings.filterwarnings('ignore', message='IProgress not found')  # tqdm.auto, imported by pgmpy, in a notebook without ipywidgets
+        yield
 
 def mutual_information(codes:np.ndarray) -> np.ndarray:
     "Pairwise mutual information (nats) of the integer-coded columns of `codes` (n × d)."
@@ -49,8 +51,7 @@ def learn_structure(data:pd.DataFrame, method:str='hill-climb', score:str='bic-d
         g.add_weighted_edges_from((i, j, mi[i, j]) for i in range(len(cols)) for j in range(i + 1, len(cols)))
         tree = nx.maximum_spanning_tree(g)
         return sorted((cols[a], cols[b]) for a, b in nx.bfs_edges(tree, 0))  # oriented away from the first column
-    ctx = _quiet()
-    try:
+    with _quiet():
         from pgmpy.causal_discovery import HillClimbSearch, ExpertKnowledge
         expert = None
         if candidates:  # sparse candidate search: each column may only link to its `candidates` most informative partners
@@ -59,7 +60,6 @@ def learn_structure(data:pd.DataFrame, method:str='hill-climb', score:str='bic-d
             expert = ExpertKnowledge(search_space=allowed | {(b, a) for a, b in allowed})
         hc = HillClimbSearch(scoring_method=score, max_indegree=max_indegree, return_type='dag', show_progress=False, expert_knowledge=expert).fit(data)
         edges = list(hc.causal_graph_.edges())
-    finally: ctx.__exit__(None, None, None)
     return sorted((str(a), str(b)) for a, b in edges)
 
 # %% ../../nbs/04b_bayesnet.ipynb #bfa3c49e
@@ -86,8 +86,7 @@ class BayesNetSynthesizer:
         coded = self._code(d)
         self.edges = learn_structure(coded, self.method, self.score, self.max_indegree)
         self.timings['structure_s'] = time.perf_counter() - t0
-        ctx = _quiet()
-        try:
+        with _quiet():
             from pgmpy.models import DiscreteBayesianNetwork
             model = DiscreteBayesianNetwork(self.edges); model.add_nodes_from(coded.columns)
             state_names = {v: [str(i) for i in range(len(self.states[c]))] for v, c in zip(coded.columns, self.columns)}
@@ -97,7 +96,6 @@ class BayesNetSynthesizer:
                 est = (DiscreteBayesianEstimator(state_names=state_names, prior_type='BDeu', equivalent_sample_size=self.ess) if self.estimator == 'bayes'
                        else DiscreteMLE(state_names=state_names))
                 model.fit(coded, estimator=est)
-        finally: ctx.__exit__(None, None, None)
         self.model = model
         self.timings['fit_s'] = time.perf_counter() - t0
         return self
@@ -129,9 +127,7 @@ class BayesNetSynthesizer:
         "`n` synthetic admissions (preprocessed schema), reproducible with `seed`."
         if self.model is None: raise RuntimeError("the synthesizer is not fitted: call fit() first")
         if n < 1: raise ValueError(f"n must be positive, got {n}")
-        ctx = _quiet()
-        try: coded = self.model.simulate(n_samples=int(n), seed=seed, show_progress=False)
-        finally: ctx.__exit__(None, None, None)
+        with _quiet(): coded = self.model.simulate(n_samples=int(n), seed=seed, show_progress=False)
         d = pd.DataFrame({c: np.asarray(self.states[c], dtype=object)[coded[f'v{i}'].astype(int).to_numpy()] for i, c in enumerate(self.columns)})
         return self.encoder.inverse_transform(self.encoder.undiscretise(d, np.random.default_rng(seed)))
 
@@ -144,9 +140,7 @@ class BayesNetSynthesizer:
         self.encoder.save(folder/'encoder.json')
         write_json(dict(columns=self.columns, states=self.states, edges=self.edges, named_edges=self.named_edges, method=self.method,
                         score=self.score, max_indegree=self.max_indegree, estimator=self.estimator, dp_epsilon=self.dp_epsilon), folder/'graph.json')
-        ctx = _quiet()
-        try: self.model.save(str(folder/'network.bif'), filetype='bif')
-        finally: ctx.__exit__(None, None, None)
+        with _quiet(): self.model.save(str(folder/'network.bif'), filetype='bif')
         return folder
 
 # %% ../../nbs/04b_bayesnet.ipynb #abec8137
