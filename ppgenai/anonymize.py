@@ -14,11 +14,11 @@ from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_
                           mark_stage_done, stage_timer, data_source_description)
 
 # %% auto #0
-__all__ = ['LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'KEY_ENV', 'KEY_FILE_ENV', 'QUASI_IDENTIFIERS', 'SENSITIVE', 'SWAPS',
-           'FIXED_LEVELS', 'ANON_OUTPUTS', 'icd_category', 'icd_categories', 'icd_category_titles', 'rollup_codes',
-           'age_bands', 'los_bins', 'generalise', 'hierarchy_height', 'swap_values', 'HashKeyError', 'generate_key',
-           'load_key', 'key_id', 'pseudonymise', 'keygen_cli', 'anonymity_measures', 'choose_levels', 'anonymise',
-           'run_anonymize', 'anonymity_figure']
+__all__ = ['LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'KEY_ENV', 'KEY_FILE_ENV', 'ID_PREFIXES', 'QUASI_IDENTIFIERS', 'SENSITIVE',
+           'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'icd_category', 'icd_categories', 'icd_category_titles',
+           'rollup_codes', 'age_bands', 'los_bins', 'generalise', 'hierarchy_height', 'swap_values', 'HashKeyError',
+           'generate_key', 'load_key', 'key_id', 'pseudonymise', 'link_pseudonyms', 'keygen_cli', 'anonymity_measures',
+           'choose_levels', 'anonymise', 'run_anonymize', 'anonymity_figure']
 
 # %% ../nbs/03_anonymize.ipynb #fd8ba949
 def icd_category(code:str, kind:str='diagnosis') -> str:
@@ -249,6 +249,14 @@ def pseudonymise(ids, key:bytes, column:str, prefix:str='', length:int=24) -> np
     if not toks.is_unique: raise RuntimeError(f"{column}: token collision; use a longer token length")
     return toks.take(codes).to_numpy()
 
+ID_PREFIXES = {'subject_id': 'p', 'hadm_id': 'a'}  # what a release's pseudonyms start with: patient, admission
+
+def link_pseudonyms(tokens, real_ids, key:bytes, column:str) -> pd.Series:
+    "The real `column` value behind each pseudonym in `tokens`, among the candidates `real_ids` (None where none is): the key holder's way back."
+    real = pd.unique(pd.Series(real_ids))
+    back = dict(zip(pseudonymise(real, key, column, ID_PREFIXES[column]), real))
+    return pd.Series([back.get(t) for t in tokens], dtype=object)
+
 def keygen_cli(argv=None):
     "Console entry point `ppgenai_anonymize --generate-key PATH`."
     p = argparse.ArgumentParser(prog='ppgenai_anonymize', description='Tools of the ppgenai anonymisation stage.')
@@ -335,7 +343,7 @@ def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENT
     keep = np.flatnonzero(~small)
     out = out.iloc[keep[rng.permutation(len(keep))]].reset_index(drop=True)  # suppress, and shuffle the rows (order can betray a sort by id)
     with ThreadPoolExecutor(1) as pool:  # hashing runs in DuckDB, off the GIL, while the codes are rolled up
-        tokens = [pool.submit(pseudonymise, out[c], key, c, prefix) for c, prefix in (('subject_id', 'p'), ('hadm_id', 'a'))]
+        tokens = [pool.submit(pseudonymise, out[c], key, c, prefix) for c, prefix in ID_PREFIXES.items()]
         out['diagnosis_codes'], out['diagnoses'] = rollup_codes(out.diagnosis_codes, 'diagnosis')
         out['procedure_codes'], out['procedures'] = rollup_codes(out.procedure_codes, 'procedure')
         out['subject_id'], out['hadm_id'] = tokens[0].result(), tokens[1].result()

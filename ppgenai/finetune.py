@@ -12,13 +12,14 @@ from .core import (Config, FT_SETTINGS, atomic_dir, write_json, read_json, finge
                           stage_timer, data_source_description, seed_everything)
 from .hosp import sha256_file
 from .preprocess import instruction_records, ADMISSION_COLUMNS
+from .anonymize import load_key, key_id, link_pseudonyms, HashKeyError
 from .llm.model import resolve_base_model, load_base_model, generate, release_memory, BaseModelError
 from .llm.lora import attach_lora, train_lora, load_adapter
 
 # %% auto #0
 __all__ = ['VARIANTS', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'released_path', 'released_table', 'finetune_split',
-           'conversations', 'finetune_variant', 'sample_cases', 'answer_samples', 'run_finetune', 'finetuned_model',
-           'finetune_figure']
+           'linked_split', 'conversations', 'finetune_variant', 'sample_cases', 'answer_samples', 'run_finetune',
+           'finetuned_model', 'finetune_figure']
 
 # %% ../nbs/05_finetune.ipynb #ee70c5e3
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -53,13 +54,21 @@ def finetune_split(df:pd.DataFrame, n_train:int, n_val:int, seed:int=0) -> tuple
     "(train, val): up to `n_train` and exactly `n_val` admissions of `df`, from disjoint patients drawn with `seed`."
     if n_val >= len(df): raise ValueError(f"{len(df)} admissions cannot give {n_val} validation conversations and still train")
     df = df.assign(_s=df.subject_id.astype(str), _h=df.hadm_id.astype(str)).sort_values(['_s', '_h'], kind='stable')
-    patients = np.sort(df._s.unique())
-    rank = dict(zip(np.random.default_rng(seed).permutation(patients), range(len(patients))))
+    patients = pd.Series(df._s.unique())  # a seeded hash of the id orders the patients: a release that lost some keeps the others' order
+    rank = dict(zip(patients, pd.util.hash_pandas_object(patients, index=False, hash_key=f'ppgenai{seed:09d}'[-16:]).rank(method='first').astype(int) - 1))
     df = df.assign(_r=df._s.map(rank)).sort_values(['_r', '_h'], kind='stable').reset_index(drop=True)
     cut = int(np.searchsorted(df.groupby('_r', sort=True).size().cumsum().to_numpy(), n_val))  # the patient holding the n_val-th admission
     in_val = df._r <= cut
     val, train = df[in_val].head(n_val), df[~in_val].head(n_train)
     return tuple(t.drop(columns=['_s', '_h', '_r']).reset_index(drop=True) for t in (train, val))
+
+def linked_split(released:pd.DataFrame, real:pd.DataFrame, key:bytes, n_train:int, n_val:int, seed:int=0) -> tuple:
+    "`finetune_split` of a pseudonymised `released` table, in the order of the `real` patients behind it (matched with `key`)."
+    hadm = link_pseudonyms(released.hadm_id, real.hadm_id, key, 'hadm_id')
+    if hadm.isna().any(): raise HashKeyError(f"{int(hadm.isna().sum())} of {len(hadm)} pseudonyms do not match the real admissions: not the key the release was made with")
+    subject = real.drop_duplicates('hadm_id').set_index('hadm_id').subject_id.reindex(hadm.tolist()).to_numpy()
+    linked = released.assign(_ps=released.subject_id, _ph=released.hadm_id, subject_id=subject, hadm_id=hadm.to_numpy())
+    return tuple(t.assign(subject_id=t._ps, hadm_id=t._ph).drop(columns=['_ps', '_ph']) for t in finetune_split(linked, n_train, n_val, seed))
 
 def conversations(df:pd.DataFrame) -> list:
     "The chat messages of every admission of `df`, rendered exactly as stage 01 renders them."
@@ -98,8 +107,20 @@ def answer_samples(cfg:Config, model, tok) -> list:
 
 def _ids(s:pd.Series) -> list: return [int(v) if isinstance(v, (int, np.integer)) else str(v) for v in s]
 
-def run_finetune(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progress:bool=True) -> dict:
-    "Run stage 05 for `cfg` on `variants` (each cached on its own); return the stage report."
+def _release_key(cfg:Config, key:bytes|None) -> bytes:
+    "The hash key stage 03 made the anonymised release with (default: `load_key()`), checked against the release's report."
+    key = load_key() if key is None else key
+    used = read_json(cfg.stage_dir('03_anonymize')/'report.json')['key_id']
+    if key_id(key) != used: raise HashKeyError(f"the hash key given (key_id {key_id(key)}) is not the one the anonymised release was made with ({used})")
+    return key
+
+def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
+    args = (cfg.ft_train_records, cfg.ft_val_records, cfg.seed)
+    if variant == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
+    return finetune_split(released_table(cfg, variant), *args)
+
+def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
+    "Run stage 05 for `cfg` on `variants` (each cached on its own; `key`: stage 03's hash key, default `load_key()`); return the stage report."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     paths = {v: released_path(cfg, v) for v in variants}  # every release must exist before anything trains
     out = cfg.stage_dir('05_finetune')
@@ -111,7 +132,7 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progres
         fp = fingerprint('05_finetune', v, cfg.select('seed', *FT_SETTINGS), sha256_file(paths[v]), _base_identity(base_ref), code_fingerprint(*mods))
         cached = not force and stage_is_cached(vdir, fp, FT_OUTPUTS)
         if not cached:
-            train, val = finetune_split(released_table(cfg, v), cfg.ft_train_records, cfg.ft_val_records, cfg.seed)
+            train, val = _split(cfg, v, _release_key(cfg, key) if v == 'anonymised' else None)
             with stage_timer(f'05_finetune_{v}', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
                 model, tok, log = finetune_variant(cfg, base_ref, train, val, progress=progress)
                 rec['rows_in'] = len(train)
