@@ -55,7 +55,7 @@ smoke:
 	$(MAKE) reproduce PROFILE=smoke
 
 # Figures are drawn from cached stage artifacts, so re-running the figure notebooks is cheap.
-FIGURE_NBS := nbs/01_preprocess.ipynb nbs/02_dp.ipynb nbs/03_anonymize.ipynb nbs/04_synthesize.ipynb nbs/05_finetune.ipynb
+FIGURE_NBS := nbs/01_preprocess.ipynb nbs/02_dp.ipynb nbs/03_anonymize.ipynb nbs/04_synthesize.ipynb nbs/05_finetune.ipynb nbs/06_mia.ipynb
 figures: $(VENV)/.installed
 	@$(MAKE) --no-print-directory reproduce STAGE_NBS="$(FIGURE_NBS)"
 
@@ -78,6 +78,7 @@ bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_privacy.py
 	$(PY) tests/benchmarks/bench_synth.py
 	$(PY) tests/benchmarks/bench_finetune.py
+	$(PY) tests/benchmarks/bench_mia.py
 
 clean:
 	rm -rf runs artifacts _docs _proc .pytest_cache

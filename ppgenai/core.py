@@ -19,11 +19,12 @@ __all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'project_root', 'Config',
 PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
-                  gen_max_new_tokens=48),
+                  gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
-                  ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32),
+                  ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32,
+                  mia_records=2_000),
 }
 
 # %% ../nbs/00_core.ipynb #8ff1440a
@@ -88,6 +89,10 @@ class Config:
     gen_max_new_tokens:int = 128  # longest generated recommendation, in tokens
     gen_batch_size:int = 16  # prompts per generation batch
     gen_repetition_penalty:float = 1.2  # >1 discourages repeating a token (small models loop on lists under greedy decoding); 1: off
+    mia_records:int = 200  # most members (and as many non-members) membership inference tests
+    mia_min_k:float = 0.2  # share of least likely tokens the Min-K% attacks average
+    mia_bootstrap:int = 1000  # bootstrap resamples behind each confidence interval
+    mia_batch_size:int = 8  # conversations per scoring batch
     root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
 
     @property
@@ -127,6 +132,7 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
     if not 0 < float(kw['test_frac']) < 1: raise ValueError(f"config parameter 'test_frac' must be in (0, 1), got {kw['test_frac']!r}")
     _check_privacy_settings(kw)
     _check_finetune_settings(kw)
+    _check_mia_settings(kw)
     return Config(profile=profile, data=str(data), **kw)
 
 def _positive(kw, k):
@@ -185,6 +191,16 @@ def _check_finetune_settings(kw):
     if isinstance(t, str) or not len(t) or not all(isinstance(x, str) and x for x in t):
         raise ValueError(f"config parameter 'lora_targets' must be a non-empty sequence of module names, got {t!r}")
     kw['lora_targets'] = tuple(t)
+
+def _check_mia_settings(kw):
+    "Validate the 06_mia settings in `kw`, in place."
+    defaults = {f.name: f.default for f in fields(Config)}
+    for k in ('mia_records', 'mia_min_k', 'mia_bootstrap', 'mia_batch_size'): kw.setdefault(k, defaults[k])
+    for k in ('mia_records', 'mia_bootstrap', 'mia_batch_size'):
+        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
+            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
+    if isinstance(kw['mia_min_k'], bool) or not isinstance(kw['mia_min_k'], (int, float)) or not 0 < kw['mia_min_k'] <= 1:
+        raise ValueError(f"config parameter 'mia_min_k' must be in (0, 1], got {kw['mia_min_k']!r}")
 
 # %% ../nbs/00_core.ipynb #5a94dd47
 def seed_everything(seed:int) -> np.random.Generator:

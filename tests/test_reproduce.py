@@ -1,4 +1,4 @@
-"papermill runs the stage notebooks (01 to 05) with injected parameters on the real demo, as `make reproduce` does."
+"papermill runs the stage notebooks (01 to 06) with injected parameters on the real demo, as `make reproduce` does."
 import json, os, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
@@ -48,6 +48,16 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
         assert (d/'adapter'/'adapter_model.safetensors').exists() and (d/'training_log.json').exists(), v
         assert info['best_val_loss'] <= info['initial_val_loss'] and info['train_records'] > 0
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('finetune_curves_hosp-*.png'))
+    # stage 06: every attack on every model and release of the real demo, one results table and the ROC data
+    r = _papermill('06_mia.ipynb', tmp_path/'06_mia.ipynb', tmp_path, demo_dir, env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    [res] = list((tmp_path/'artifacts'/'smoke').glob('*/06_mia/results'))
+    import pandas as pd
+    results, roc = pd.read_parquet(res/'results.parquet'), pd.read_parquet(res/'roc.parquet')
+    assert set(results.variant) == set(ft['variants']) and set(results.target) == {'language model', 'released table'}
+    mia = json.loads((res/'report.json').read_text())
+    assert mia['members'] == mia['nonmembers'] >= 10 and set(roc.variant) == set(ft['variants'])
+    assert list((tmp_path/'runs'/'smoke'/'figures').glob('mia_hosp-*.png'))
     r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release
     assert r.returncode != 0 and 'no hash key' in r.stderr + r.stdout
     leaked = [p for p in tmp_path.rglob('*') if p.is_file() and p != keyfile and key.encode() in p.read_bytes()]
