@@ -16,7 +16,7 @@ from .finetune import (VARIANTS, released_path, released_table, conversations, f
                               _release_key, _base_identity)
 from .llm.model import resolve_base_model, load_base_model, release_memory
 from .attacks.metrics import attack_metrics, roc_table
-from .attacks.llm import token_stats, attack_scores, LLM_ATTACKS
+from .attacks.llm import token_stats, attack_scores, LLM_ATTACKS, SCORE_MAX_LENGTH
 from .attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
 
 # %% auto #0
@@ -88,14 +88,14 @@ def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool
     "Token statistics of `convs` under the model `load()` returns (cached as `name` under `model_fp`)."
     out = cfg.stage_dir('06_mia')/'token_stats'
     path = out/f'{name}.npz'
-    fp = fingerprint('06_mia stats', model_fp, cfg.ft_max_length, [c[-1]['content'] + c[1]['content'] for c in convs],
+    fp = fingerprint('06_mia stats', model_fp, SCORE_MAX_LENGTH, [c[-1]['content'] + c[1]['content'] for c in convs],
                      code_fingerprint(*map(importlib.import_module, ('ppgenai.attacks.llm', 'ppgenai.llm.model'))))
     done = out/f'{name}.json'
     if not force and path.exists() and done.exists() and read_json(done).get('fingerprint') == fp: return _load_stats(path)
     out.mkdir(parents=True, exist_ok=True)
     with stage_timer(f'06_mia_score_{name}', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
         model, tok = load()
-        stats = token_stats(model, tok, convs, cfg.ft_max_length, cfg.mia_batch_size)
+        stats = token_stats(model, tok, convs, SCORE_MAX_LENGTH, cfg.mia_batch_size)
         rec['rows_in'] = len(convs)
     _save_stats(stats, path)
     write_json(dict(fingerprint=fp, records=len(convs), wall_s=rec['wall_s']), done)

@@ -11,7 +11,7 @@ import torch
 from ..llm.model import encode_chat, collate, autocast
 
 # %% auto #0
-__all__ = ['LLM_ATTACKS', 'response_token_stats', 'token_stats', 'min_k_mean', 'zlib_bytes', 'attack_scores']
+__all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'token_stats', 'min_k_mean', 'zlib_bytes', 'attack_scores']
 
 # %% ../../nbs/06b_llm_attacks.ipynb #e8aa89e8
 def response_token_stats(model, batch:dict) -> tuple:
@@ -45,6 +45,7 @@ def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8
 
 # %% ../../nbs/06b_llm_attacks.ipynb #0ec69ccf
 LLM_ATTACKS = ('loss', 'zlib', 'min_k', 'min_k_pp', 'ref_base', 'ref_model')
+SCORE_MAX_LENGTH = 1024  # tokens a record is scored within: every prompt (at most 15 diagnoses, 10 procedures) fits, whatever length training cut at
 
 def min_k_mean(values:np.ndarray, k:float=0.2) -> float:
     "The mean of the lowest `k` share (at least one) of `values`."
