@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 from .core import (Config, FT_SETTINGS, atomic_dir, atomic_write, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached,
                           mark_stage_done, stage_timer, data_source_description)
-from .hosp import sha256_file
 from .anonymize import link_pseudonyms, FIXED_LEVELS
 from .finetune import (VARIANTS, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model,
                               _release_key, _base_identity)
@@ -114,6 +113,12 @@ def _bootstrap_mean(x:np.ndarray, n_boot:int, seed:int) -> tuple:
     b = x[np.random.default_rng(seed).integers(0, len(x), (n_boot, len(x)))].mean(1)
     return tuple(float(v) for v in np.quantile(b, [0.025, 0.975]))
 
+def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config) -> tuple:
+    "(results rows, ROC frame) of one attack's `scores`, the `n` members first."
+    res = attack_metrics(scores[:n], scores[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+    rows = [dict(attack=attack, metric=k, value=v[0], low=v[1], high=v[2], members=n, nonmembers=n) for k, v in res.items() if isinstance(v, tuple)]
+    return rows, roc_table(scores[:n], scores[n:]).assign(attack=attack)
+
 def _generalised(cfg:Config, variant:str) -> dict|None:
     if variant != 'anonymised': return None
     rpt = read_json(cfg.stage_dir('03_anonymize')/'report.json')
@@ -140,14 +145,12 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
     dcr = dcr_report(x['released'], x['train'], x['test'], seed=cfg.seed)
     n = len(sets['members'])
     share = dcr['share_closer_to_train']
-    rows.append(dict(attack='dcr', metric='share_closer_to_train', value=share, low=_wilson(share, dcr['released'])[0],
-                     high=_wilson(share, dcr['released'])[1], members=dcr['records_each'], nonmembers=dcr['records_each']))
+    low, high = _wilson(share, dcr['released'])
+    rows.append(dict(attack='dcr', metric='share_closer_to_train', value=share, low=low, high=high, members=dcr['records_each'], nonmembers=dcr['records_each']))
     scores = {'dcr': dcr_scores(x['released'], np.r_[x['members'], x['nonmembers']])}
     if len(x['population']) >= 4: scores['domias'] = domias_scores(x['released'], x['population'], np.r_[x['members'], x['nonmembers']])
     for attack, s in scores.items():
-        res = attack_metrics(s[:n], s[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed)
-        rows += [dict(attack=attack, metric=k, value=v[0], low=v[1], high=v[2], members=n, nonmembers=n) for k, v in res.items() if isinstance(v, tuple)]
-        rocs.append(roc_table(s[:n], s[n:]).assign(attack=attack))
+        r, roc = _attack_rows(attack, s, n, cfg); rows += r; rocs.append(roc)
     if variant in ROW_LINKED:
         targets = sets['members']
         truth = _truth(cfg, variant, released, targets, key)
@@ -164,12 +167,8 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, n:int) ->
     sc = attack_scores(stats[variant], responses, cfg.mia_min_k, base=stats['base'], reference=stats.get('reference'))
     rows, rocs = [], []
     for attack in sc.columns:
-        s = sc[attack].to_numpy()
-        res = attack_metrics(s[:n], s[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed)
-        rows += [dict(variant=variant, target='language model', attack=attack, metric=k, value=v[0], low=v[1], high=v[2], members=n, nonmembers=n)
-                 for k, v in res.items() if isinstance(v, tuple)]
-        rocs.append(roc_table(s[:n], s[n:]).assign(variant=variant, target='language model', attack=attack))
-    return rows, rocs
+        r, roc = _attack_rows(attack, sc[attack].to_numpy(), n, cfg); rows += r; rocs.append(roc)
+    return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs]
 
 # %% ../nbs/06_mia.ipynb #b8669e44
 def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
