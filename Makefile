@@ -54,8 +54,8 @@ reproduce: $(VENV)/.installed $(PPGENAI_HASH_KEY_FILE)
 smoke:
 	$(MAKE) reproduce PROFILE=smoke
 
-# Figures are drawn from cached stage artifacts, so re-running the figure notebooks is cheap.
-FIGURE_NBS := nbs/01_preprocess.ipynb nbs/02_dp.ipynb nbs/03_anonymize.ipynb nbs/04_synthesize.ipynb nbs/05_finetune.ipynb nbs/06_mia.ipynb
+# Stage 08 draws every summary figure from the stages' results files alone and regenerates figures/README.md: seconds.
+FIGURE_NBS := nbs/08_figures.ipynb
 figures: $(VENV)/.installed
 	@$(MAKE) --no-print-directory reproduce STAGE_NBS="$(FIGURE_NBS)"
 
@@ -79,6 +79,7 @@ bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_synth.py
 	$(PY) tests/benchmarks/bench_finetune.py
 	$(PY) tests/benchmarks/bench_mia.py
+	$(PY) tests/benchmarks/bench_scaling.py
 
 clean:
 	rm -rf runs artifacts _docs _proc .pytest_cache

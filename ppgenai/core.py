@@ -13,18 +13,20 @@ import numpy as np
 __all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'project_root', 'Config', 'get_config', 'seed_everything', 'atomic_path',
            'atomic_write', 'atomic_dir', 'write_json', 'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done',
            'code_fingerprint', 'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'git_commit',
-           'data_source_description', 'save_figure']
+           'data_source_description', 'reproduce_command', 'save_figure']
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
-                  gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300),
+                  gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300, eval_records=8, eval_packet_cases=4,
+                  scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
                   ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32,
-                  mia_records=2_000),
+                  mia_records=2_000, eval_records=500, eval_packet_cases=60, scale_sizes=(1_000, 10_000, 100_000), scale_llm_records=(64, 256, 1024),
+                  scale_train_steps=3_000),
 }
 
 # %% ../nbs/00_core.ipynb #8ff1440a
@@ -93,6 +95,12 @@ class Config:
     mia_min_k:float = 0.2  # share of least likely tokens the Min-K% attacks average
     mia_bootstrap:int = 1000  # bootstrap resamples behind each confidence interval
     mia_batch_size:int = 8  # conversations per scoring batch
+    # 07_metrics
+    eval_records:int = 48  # real held-out admissions every model answers (ROUGE, medication F1, the automated rubric)
+    eval_packet_cases:int = 12  # of those, the cases in the human-evaluation packet
+    scale_sizes:tuple = (1_000, 3_000, 10_000)  # admissions the scalability runs time the table stages at
+    scale_llm_records:tuple = (8, 16, 32)  # conversations the scalability runs time fine-tuning and scoring at
+    scale_train_steps:int = 300  # diffusion training minibatches in the scalability runs (its time is set by these, not by the rows)
     root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
 
     @property
@@ -133,6 +141,7 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
     _check_privacy_settings(kw)
     _check_finetune_settings(kw)
     _check_mia_settings(kw)
+    _check_eval_settings(kw)
     return Config(profile=profile, data=str(data), **kw)
 
 def _positive(kw, k):
@@ -201,6 +210,22 @@ def _check_mia_settings(kw):
             raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
     if isinstance(kw['mia_min_k'], bool) or not isinstance(kw['mia_min_k'], (int, float)) or not 0 < kw['mia_min_k'] <= 1:
         raise ValueError(f"config parameter 'mia_min_k' must be in (0, 1], got {kw['mia_min_k']!r}")
+
+def _check_eval_settings(kw):
+    "Validate the 07_metrics settings in `kw`, in place."
+    defaults = {f.name: f.default for f in fields(Config)}
+    for k in ('eval_records', 'eval_packet_cases', 'scale_sizes', 'scale_llm_records', 'scale_train_steps'): kw.setdefault(k, defaults[k])
+    for k in ('eval_records', 'eval_packet_cases', 'scale_train_steps'):
+        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
+            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
+    if kw['eval_packet_cases'] > kw['eval_records']:
+        raise ValueError(f"config parameter 'eval_packet_cases' ({kw['eval_packet_cases']}) cannot exceed 'eval_records' ({kw['eval_records']})")
+    for k, least in (('scale_sizes', 20), ('scale_llm_records', 1)):
+        v = kw[k]
+        if isinstance(v, (str, int, float)) or not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= least for x in v):
+            raise ValueError(f"config parameter {k!r} must be a sequence of integers ≥ {least}, got {v!r}")
+        kw[k] = tuple(sorted(int(x) for x in v))
+    if len(set(kw['scale_sizes'])) < 2: raise ValueError(f"config parameter 'scale_sizes' needs at least two different sizes, got {kw['scale_sizes']!r}")
 
 # %% ../nbs/00_core.ipynb #5a94dd47
 def seed_everything(seed:int) -> np.random.Generator:
@@ -374,14 +399,21 @@ def data_source_description(cfg:Config) -> str:
     return f'MIMIC-IV hosp files at {cfg.data}'
 
 # %% ../nbs/00_core.ipynb #281fc44b
-def save_figure(fig, name:str, cfg:Config, params:dict|None=None, dpi:int=150) -> dict:
-    "Save `fig` as `<figures_dir>/<name>.png/.pdf` plus `<name>.json` with its provenance; return the paths."
+def reproduce_command(cfg:Config) -> str:
+    "The `make` command that reruns the pipeline `cfg` describes."
+    data = '' if cfg.data == 'simulated' else f' DATA={cfg.data}'
+    return f"make reproduce PROFILE={cfg.profile}{data}"
+
+# %% ../nbs/00_core.ipynb #2c7dada4
+def save_figure(fig, name:str, cfg:Config, params:dict|None=None, dpi:int=150, notebook:str|None=None, caption:str='') -> dict:
+    "Save `fig` as `<figures_dir>/<name>.png/.pdf` plus `<name>.json` with its provenance (and the `notebook` that drew it); return the paths."
     from ppgenai import __version__
     out = Path(cfg.figures_dir); paths = {}
     for ext in ('png', 'pdf'):
         with atomic_path(out/f'{name}.{ext}') as tmp: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches='tight')
         paths[ext] = out/f'{name}.{ext}'
-    prov = dict(figure=name, profile=cfg.profile, data_source=data_source_description(cfg), config=cfg.to_dict(),
+    prov = dict(figure=name, caption=caption, notebook=notebook, command=reproduce_command(cfg), profile=cfg.profile,
+                data_source=data_source_description(cfg), config=cfg.to_dict(),
                 params=params or {}, ppgenai_version=__version__, git=git_commit(cfg.root),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                 python=platform.python_version(), platform=platform.platform())

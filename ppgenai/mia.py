@@ -20,7 +20,7 @@ from .attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores,
 
 # %% auto #0
 __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'trained_admissions', 'membership', 'reference_model',
-           'model_stats', 'table_attacks', 'model_attacks', 'run_mia', 'mia_figure']
+           'model_stats', 'table_attacks', 'model_attacks', 'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../nbs/06_mia.ipynb #593f9eb2
 ROW_LINKED = ('raw', 'dp', 'anonymised')  # releases that keep one row per real admission
@@ -178,15 +178,12 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
     sets = membership(cfg, variants, key)
     n = len(sets['members'])
     out = cfg.stage_dir('06_mia')
-    base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     convs = conversations(pd.concat([sets['members'], sets['nonmembers']], ignore_index=True))
     responses = [c[-1]['content'] for c in convs]
     rows, rocs, dcrs, timing = [], [], {}, {}
     with stage_timer('06_mia', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
         ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
-        models = {'base': (_base_identity(base_ref), lambda: load_base_model(base_ref, cfg.ft_precision)),
-                  'reference': (read_json(ref_dir/'_done.json')['fingerprint'], lambda: _with_adapter(cfg, base_ref, ref_dir/'adapter'))}
-        for v in variants: models[v] = (read_json(cfg.stage_dir('05_finetune')/v/'_done.json')['fingerprint'], lambda v=v: finetuned_model(cfg, v))
+        models = scored_models(cfg, variants, ref_dir)
         stats = {name: model_stats(cfg, name, fp, load, convs, force) for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress)}
         for v in variants:
             r, c = model_attacks(cfg, v, stats, responses, n); rows += r; rocs += c
@@ -204,6 +201,17 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
         write_json(dcrs, tmp/'dcr.json')
         write_json(report, tmp/'report.json')
     return report
+
+def scored_models(cfg:Config, variants=tuple(VARIANTS), reference:Path|None=None) -> dict:
+    "name -> (fingerprint, loader) of the base model, the `reference` adapter (if given) and each fine-tuned variant: what `model_stats` takes."
+    base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
+    models = {'base': (_base_identity(base_ref), lambda: load_base_model(base_ref, cfg.ft_precision))}
+    if reference is not None: models['reference'] = (read_json(reference/'_done.json')['fingerprint'], lambda: _with_adapter(cfg, base_ref, reference/'adapter'))
+    for v in variants:
+        done = cfg.stage_dir('05_finetune')/v/'_done.json'
+        if not done.exists(): raise FileNotFoundError(f"{done} not found: run stage 05 (run_finetune) for {v!r} first")
+        models[v] = (read_json(done)['fingerprint'], lambda v=v: finetuned_model(cfg, v))
+    return models
 
 def _with_adapter(cfg:Config, base_ref:str, adapter:Path) -> tuple:
     from ppgenai.llm.lora import load_adapter

@@ -1,4 +1,4 @@
-"papermill runs the stage notebooks (01 to 06) with injected parameters on the real demo, as `make reproduce` does."
+"papermill runs the stage notebooks (01 to 08) with injected parameters on the real demo, as `make reproduce` does."
 import json, os, subprocess, sys
 from pathlib import Path
 from conftest import ROOT
@@ -58,6 +58,20 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     mia = json.loads((res/'report.json').read_text())
     assert mia['members'] == mia['nonmembers'] >= 10 and set(roc.variant) == set(ft['variants'])
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('mia_hosp-*.png'))
+    # stage 07: utility, the rating packet and the proxy rubric, the DP sweep and the scalability runs, on the real demo
+    r = _papermill('07_metrics.ipynb', tmp_path/'07_metrics.ipynb', tmp_path, demo_dir, env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    [met] = list((tmp_path/'artifacts'/'smoke').glob('*/07_metrics/results'))
+    text, human = pd.read_parquet(met/'text_metrics.parquet'), pd.read_parquet(met/'human_eval.parquet')
+    assert set(text.model) == {'base', *ft['variants']} and (text[text.metric == 'perplexity'].value > 1).all()
+    assert set(human.rater_kind) == {'automated proxy, not human'}
+    # stage 08: every figure listed in the generated README exists, as PNG and PDF
+    r = _papermill('08_figures.ipynb', tmp_path/'08_figures.ipynb', tmp_path, demo_dir, env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    figdir = tmp_path/'runs'/'smoke'/'figures'
+    listed = [l.split('`')[1] for l in (figdir/'README.md').read_text().splitlines() if l.startswith('| `')]
+    assert len(listed) >= 12 and any(n.startswith('human_eval_hosp-') for n in listed) and any(n.startswith('scalability_hosp-') for n in listed)
+    for n in listed: assert (figdir/f'{n}.png').exists() and (figdir/f'{n}.pdf').exists(), n
     r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release
     assert r.returncode != 0 and 'no hash key' in r.stderr + r.stdout
     leaked = [p for p in tmp_path.rglob('*') if p.is_file() and p != keyfile and key.encode() in p.read_bytes()]
