@@ -121,7 +121,7 @@ def human_evaluation(cfg:Config, cases:pd.DataFrame, answers:pd.DataFrame) -> tu
     return proxy_ratings(cases.rename(columns={'hadm_id': 'case_id'}), answers, DrugKnowledge.learn(train)), PROXY_RATER
 
 def _scaling(cfg:Config, force:bool, progress:bool) -> pd.DataFrame:
-    out = cfg.stage_dir('07_metrics')/'scaling'
+    out = cfg.root/'artifacts'/cfg.profile/'07_scaling'  # simulated admissions whatever `cfg.data` is: one cache for every data source
     fp = fingerprint('07_metrics scaling', cfg.select('seed', 'test_frac', 'scale_sizes', 'scale_llm_records', 'scale_train_steps', 'dp_epsilon', 'dp_sets',
                                                      'k_anonymity', 'synth_top_k', 'bn_method', 'bn_max_indegree', 'diffusion_denoiser', 'diffusion_steps',
                                                      'base_model', 'ft_precision', 'ft_batch_size', 'ft_max_length', 'lora_rank', 'lora_top_layers'),

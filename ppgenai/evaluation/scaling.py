@@ -63,7 +63,15 @@ def _table_stages(cfg:Config, adm:pd.DataFrame, diffusion_train_steps:int):
             '03_anonymize': lambda: anonymise(adm, key, cfg.k_anonymity, swap_rate=cfg.swap_rate, max_suppression=cfg.max_suppression, age_band=cfg.age_band),
             '04_bayesnet': bayesnet, '04_diffusion': diffusion, '06_dcr': dcr}
 
+def _release_heap():
+    "Collect garbage and hand freed heap pages back to the OS (glibc), so that the next peak counts what the next stage allocates."
+    import ctypes, ctypes.util, gc
+    gc.collect()
+    try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError): pass  # not glibc: the peak may be understated after a larger stage
+
 def _timed(stage:str, rows:int, fn, records:list, **meta):
+    _release_heap()
     try:
         with stage_timer(stage, rows=rows, **meta) as rec: fn()
     except Exception as e: rec['error'] = f'{type(e).__name__}: {e}'
