@@ -4,7 +4,6 @@
 
 # %% ../nbs/08_figures.ipynb #e43fb2dd
 from __future__ import annotations
-import datetime
 from pathlib import Path
 import numpy as np
 import pandas as pd
