@@ -35,7 +35,7 @@ venv: $(VENV)/.installed
 # readable by its owner only. Point PPGENAI_HASH_KEY_FILE elsewhere to use your own.
 export PPGENAI_HASH_KEY_FILE ?= $(CURDIR)/.secrets/hash.key
 $(PPGENAI_HASH_KEY_FILE): | $(VENV)/.installed
-	$(VENV)/bin/ppgenai_anonymize --generate-key $@
+	$(VENV)/bin/ppgenai keygen $@
 
 # Execute every numbered notebook in order into runs/<profile>/. A failed notebook stays as
 # *.partial.ipynb; only a notebook that ran to the end gets its final name.
@@ -80,6 +80,7 @@ bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_finetune.py
 	$(PY) tests/benchmarks/bench_mia.py
 	$(PY) tests/benchmarks/bench_scaling.py
+	$(PY) tests/benchmarks/bench_tables.py
 
 clean:
 	rm -rf runs artifacts _docs _proc .pytest_cache

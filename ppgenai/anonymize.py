@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_anonymize.ipynb #4281107b
 from __future__ import annotations
-import argparse, functools, hashlib, hmac, importlib, itertools, os, re, secrets, stat, sys
+import functools, hashlib, hmac, importlib, itertools, os, re, secrets, stat
 import duckdb
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,8 +17,8 @@ from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_
 __all__ = ['LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'KEY_ENV', 'KEY_FILE_ENV', 'ID_PREFIXES', 'QUASI_IDENTIFIERS', 'SENSITIVE',
            'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'icd_category', 'icd_categories', 'icd_category_titles',
            'rollup_codes', 'age_bands', 'los_bins', 'generalise', 'hierarchy_height', 'swap_values', 'HashKeyError',
-           'generate_key', 'load_key', 'key_id', 'pseudonymise', 'link_pseudonyms', 'keygen_cli', 'anonymity_measures',
-           'choose_levels', 'anonymise', 'run_anonymize', 'anonymity_figure']
+           'generate_key', 'load_key', 'key_id', 'pseudonymise', 'link_pseudonyms', 'sensitive_profile',
+           'anonymity_measures', 'choose_levels', 'anonymise', 'run_anonymize', 'anonymity_figure']
 
 # %% ../nbs/03_anonymize.ipynb #fd8ba949
 def icd_category(code:str, kind:str='diagnosis') -> str:
@@ -219,9 +219,9 @@ def load_key(key_file:Path|str|None=None, environ=None) -> bytes:
     if key_file is None and env.get(KEY_ENV): return _parse_key(env[KEY_ENV], f'${KEY_ENV}')
     path = key_file or env.get(KEY_FILE_ENV)
     if not path: raise HashKeyError(f"no hash key: set ${KEY_ENV} (hex) or ${KEY_FILE_ENV} (a key file), "
-                                    f"or create a key file with `ppgenai_anonymize --generate-key PATH`")
+                                    f"or create a key file with `ppgenai keygen PATH`")
     path = Path(path).expanduser()
-    if not path.is_file(): raise HashKeyError(f"hash key file {path} not found (create one with `ppgenai_anonymize --generate-key {path}`)")
+    if not path.is_file(): raise HashKeyError(f"hash key file {path} not found (create one with `ppgenai keygen {path}`)")
     if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO): raise HashKeyError(f"hash key file {path} is accessible by others: chmod 600 {path}")
     return _parse_key(path.read_text(), str(path))
 
@@ -257,16 +257,20 @@ def link_pseudonyms(tokens, real_ids, key:bytes, column:str) -> pd.Series:
     back = dict(zip(pseudonymise(real, key, column, ID_PREFIXES[column]), real))
     return pd.Series([back.get(t) for t in tokens], dtype=object)
 
-def keygen_cli(argv=None):
-    "Console entry point `ppgenai_anonymize --generate-key PATH`."
-    p = argparse.ArgumentParser(prog='ppgenai_anonymize', description='Tools of the ppgenai anonymisation stage.')
-    p.add_argument('--generate-key', metavar='PATH', required=True, help='write a new secret hash key (256 bits, mode 0600) to PATH')
-    args = p.parse_args(argv)
-    try: path = generate_key(args.generate_key)
-    except HashKeyError as e: sys.exit(f"error: {e}")
-    print(f"wrote a new hash key to {path} (mode 0600); use it with {KEY_FILE_ENV}={path}")
-
 # %% ../nbs/03_anonymize.ipynb #257395bf
+def sensitive_profile(classes:np.ndarray, values:pd.Series) -> dict:
+    "Per equivalence class (ids `classes`) of a sensitive attribute: distinct values, entropy ℓ and t (EMD to the whole table; missing is a value)."
+    classes = np.asarray(classes)
+    codes, uniq = pd.factorize(values, sort=True, use_na_sentinel=False)
+    sizes = np.bincount(classes)
+    counts = np.bincount(classes*len(uniq) + codes, minlength=len(sizes)*len(uniq)).reshape(len(sizes), len(uniq)).astype(float)
+    p = counts/np.maximum(sizes, 1)[:, None]
+    q = np.bincount(codes, minlength=len(uniq))/len(codes)
+    with np.errstate(divide='ignore', invalid='ignore'): h = -np.where(p > 0, p*np.log(p), 0).sum(1)
+    ordered = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype) and len(uniq) > 1 and not values.isna().any()
+    emd = np.abs(np.cumsum(p - q, axis=1)).sum(1)/(len(uniq) - 1) if ordered else 0.5*np.abs(p - q).sum(1)
+    return dict(distinct=(counts > 0).sum(1), entropy_l=np.exp(h), t=emd)
+
 def anonymity_measures(df:pd.DataFrame, quasi_identifiers, sensitive=(), risk_threshold:float=0.2) -> dict:
     "k, ℓ (distinct, entropy), t and prosecutor risk of `df` on `quasi_identifiers` and `sensitive` attributes."
     qi, sens = list(quasi_identifiers), list(sensitive)
@@ -280,14 +284,8 @@ def anonymity_measures(df:pd.DataFrame, quasi_identifiers, sensitive=(), risk_th
                risk_mean=float(risk.mean()), risk_max=float(risk.max()), share_at_risk=float((risk > risk_threshold).mean()),
                l_distinct={}, l_entropy={}, t_closeness={})
     for s in sens:
-        codes, uniq = pd.factorize(df[s], sort=True)
-        counts = np.bincount(cls*len(uniq) + codes, minlength=len(sizes)*len(uniq)).reshape(len(sizes), len(uniq)).astype(float)
-        p = counts/sizes[:, None]
-        q = np.bincount(codes, minlength=len(uniq))/len(df)
-        with np.errstate(divide='ignore', invalid='ignore'): h = -np.where(p > 0, p*np.log(p), 0).sum(1)
-        ordered = pd.api.types.is_numeric_dtype(df[s]) and len(uniq) > 1
-        emd = np.abs(np.cumsum(p - q, axis=1)).sum(1)/(len(uniq) - 1) if ordered else 0.5*np.abs(p - q).sum(1)
-        out['l_distinct'][s], out['l_entropy'][s], out['t_closeness'][s] = int((counts > 0).sum(1).min()), float(np.exp(h.min())), float(emd.max())
+        prof = sensitive_profile(cls, df[s])
+        out['l_distinct'][s], out['l_entropy'][s], out['t_closeness'][s] = int(prof['distinct'].min()), float(prof['entropy_l'].min()), float(prof['t'].max())
     return out
 
 # %% ../nbs/03_anonymize.ipynb #b12680d3

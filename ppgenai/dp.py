@@ -21,9 +21,13 @@ __all__ = ['NO_ITEM', 'DP_NUMERIC', 'MIMIC_DOMAINS', 'DP_CATEGORICAL', 'DP_OUTPU
            'dp_release', 'release_utility', 'run_dp', 'dp_utility_figure']
 
 # %% ../nbs/02_dp.ipynb #70546669
-def random_words(n:int) -> np.ndarray:
-    "`n` uniformly random 64-bit words from the operating system's CSPRNG (`os.urandom`)."
-    return np.frombuffer(os.urandom(8*int(n)), dtype=np.uint64).copy()
+def _random_bytes(n:int, rng:np.random.Generator|None=None) -> bytes:
+    "`n` random bytes: from the OS CSPRNG, or from `rng` (reproducible, for tests only)."
+    return os.urandom(int(n)) if rng is None else rng.bytes(int(n))
+
+def random_words(n:int, rng:np.random.Generator|None=None) -> np.ndarray:
+    "`n` uniformly random 64-bit words from the operating system's CSPRNG (`os.urandom`), or from `rng`."
+    return np.frombuffer(_random_bytes(8*int(n), rng), dtype=np.uint64).copy()
 
 def _bit_length(w:np.ndarray) -> np.ndarray:
     "Bit length of each uint64 of `w` (0 for 0)."
@@ -31,42 +35,42 @@ def _bit_length(w:np.ndarray) -> np.ndarray:
     for s in (1, 2, 4, 8, 16, 32): w |= w >> np.uint64(s)
     return np.bitwise_count(w).astype(np.int64)
 
-def uniform_open01(n:int) -> np.ndarray:
+def uniform_open01(n:int, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` uniform doubles in (0, 1), each double drawn with the probability of the real interval it stands for."
-    w = random_words(n)
+    w = random_words(n, rng)
     significand = ((w >> np.uint64(12)) | np.uint64(1 << 52)).astype(np.float64)  # 53 bits, exact in a double
     low = w & np.uint64(0xFFF)
     zeros = 12 - _bit_length(low)  # leading zeros of a random bit stream: the exponent, geometric(1/2)
     todo = np.flatnonzero(low == 0)
     while len(todo):  # 1 in 4096 needs more bits
-        x = random_words(len(todo))
+        x = random_words(len(todo), rng)
         zeros[todo] += 64 - _bit_length(x)
         todo = todo[x == 0]
     return np.maximum(np.ldexp(significand, -53 - zeros), np.finfo(float).smallest_subnormal)
 
-def uniform_ints(n:int, m:int) -> np.ndarray:
+def uniform_ints(n:int, m:int, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` integers uniform on `0..m-1`, exactly (rejection sampling, no modulo bias)."
     if m < 1: raise ValueError(f"m must be at least 1, got {m}")
     limit = np.uint64((2**64 // m)*m - 1)
-    out = random_words(n)
+    out = random_words(n, rng)
     bad = np.flatnonzero(out > limit)
     while len(bad):
-        out[bad] = random_words(len(bad))
+        out[bad] = random_words(len(bad), rng)
         bad = bad[out[bad] > limit]
     return (out % np.uint64(m)).astype(np.int64)
 
 # %% ../nbs/02_dp.ipynb #5db58770
-def random_bits(n:int) -> np.ndarray:
-    "`n` random booleans from the operating system's CSPRNG."
-    return np.unpackbits(np.frombuffer(os.urandom((n + 7)//8), np.uint8))[:n].astype(bool)
+def random_bits(n:int, rng:np.random.Generator|None=None) -> np.ndarray:
+    "`n` random booleans from the operating system's CSPRNG, or from `rng`."
+    return np.unpackbits(np.frombuffer(_random_bytes((n + 7)//8, rng), np.uint8))[:n].astype(bool)
 
-def discrete_laplace(n:int, scale:float) -> np.ndarray:
+def discrete_laplace(n:int, scale:float, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` integers from the discrete Laplace distribution, P(k) ∝ exp(-|k|/scale)."
     if not scale > 0 or not math.isfinite(scale): raise ValueError(f"scale must be a positive number, got {scale!r}")
     out, todo = np.empty(n, np.int64), np.arange(n)
     while len(todo):  # a geometric magnitude and a random sign; "-0" is redrawn, so 0 is not counted twice
-        g = np.floor(-np.log(uniform_open01(len(todo)))*scale).astype(np.int64)  # P(G >= k) = exp(-k/scale)
-        neg = random_bits(len(todo))
+        g = np.floor(-np.log(uniform_open01(len(todo), rng))*scale).astype(np.int64)  # P(G >= k) = exp(-k/scale)
+        neg = random_bits(len(todo), rng)
         ok = ~(neg & (g == 0))
         out[todo[ok]] = np.where(neg[ok], -g[ok], g[ok])
         todo = todo[~ok]
@@ -78,9 +82,10 @@ def _check_epsilon(epsilon, name='epsilon'):
     return float(epsilon)
 
 def laplace_mechanism(values, lower:float, upper:float, epsilon:float, step:float|None=None, clamp_output:bool=True,
-                      backend:str='vectorised', name:str='values') -> tuple:
+                      backend:str='vectorised', name:str='values', rng:np.random.Generator|None=None) -> tuple:
     "Release each of `values` with ε-DP; return `(released, info)`."
     epsilon = _check_epsilon(epsilon)
+    if rng is not None and backend != 'vectorised': raise ValueError(f"{name}: a seeded rng works only with backend='vectorised'")
     if lower is None or upper is None: raise ValueError(f"{name}: the Laplace mechanism needs declared bounds (lower, upper)")
     if not (math.isfinite(lower) and math.isfinite(upper) and lower < upper): raise ValueError(f"{name}: bounds must be finite with lower < upper, got ({lower}, {upper})")
     x = np.asarray(values, dtype=float)
@@ -91,14 +96,14 @@ def laplace_mechanism(values, lower:float, upper:float, epsilon:float, step:floa
     if units < 1 or not math.isclose(units*step, upper - lower, rel_tol=1e-9): raise ValueError(f"{name}: step {step} must divide upper - lower = {upper - lower}")
     grid = np.rint((np.clip(x, lower, upper) - lower)/step).astype(np.int64)
     scale = units/epsilon
-    if backend == 'vectorised': noisy = grid + discrete_laplace(len(grid), scale)
+    if backend == 'vectorised': noisy = grid + discrete_laplace(len(grid), scale, rng)
     elif backend == 'opendp': noisy = _opendp_laplace(grid, units, scale, epsilon)
     else: raise ValueError(f"backend must be 'vectorised' or 'opendp', got {backend!r}")
     if clamp_output: noisy = np.clip(noisy, 0, units)
     out = lower + noisy*step
     if integer and float(lower).is_integer(): out = np.rint(out).astype(np.int64)
     return out, dict(mechanism='laplace', attribute=name, epsilon=epsilon, sensitivity=float(upper - lower), scale=float(upper - lower)/epsilon,
-                     lower=float(lower), upper=float(upper), step=step, backend=backend)
+                     lower=float(lower), upper=float(upper), step=step, backend=backend) | ({'randomness': 'seeded (reproducible; not private against anyone who knows the seed)'} if rng is not None else {})
 
 def _opendp_laplace(grid, units, scale, epsilon):
     "OpenDP's vetted discrete Laplace over the grid (about 5 µs a value)."
@@ -126,9 +131,10 @@ def _from_codes(codes, cats, like):
     if all(isinstance(c, (int, np.integer)) for c in cats): out = out.astype(np.int64)
     return pd.Series(out, index=like.index, name=like.name).astype(like.dtype) if isinstance(like, pd.Series) else out
 
-def randomised_response(values, categories, epsilon:float, backend:str='vectorised', name:str='values') -> tuple:
+def randomised_response(values, categories, epsilon:float, backend:str='vectorised', name:str='values', rng:np.random.Generator|None=None) -> tuple:
     "Release each of `values` with k-ary randomised response over the public `categories`; return `(released, info)` (a Series for a Series)."
     epsilon = _check_epsilon(epsilon)
+    if rng is not None and backend != 'vectorised': raise ValueError(f"{name}: a seeded rng works only with backend='vectorised'")
     cats = list(categories)
     if len(cats) < 2 or len(set(cats)) != len(cats): raise ValueError(f"{name}: categories must be at least 2 distinct values")
     fact, uniq = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values), use_na_sentinel=True)
@@ -139,8 +145,8 @@ def randomised_response(values, categories, epsilon:float, backend:str='vectoris
     k, n = len(cats), len(codes)
     T, realised = keep_threshold(epsilon, k)
     if backend == 'vectorised':
-        keep = random_words(n) < np.uint64(T)
-        other = uniform_ints(n, k - 1)
+        keep = random_words(n, rng) < np.uint64(T)
+        other = uniform_ints(n, k - 1, rng)
         out = np.where(keep, codes, other + (other >= codes))  # else one of the k-1 other values, uniformly
     elif backend == 'opendp':
         import opendp.prelude as dp
@@ -151,7 +157,7 @@ def randomised_response(values, categories, epsilon:float, backend:str='vectoris
     else: raise ValueError(f"backend must be 'vectorised' or 'opendp', got {backend!r}")
     if realised > epsilon*(1 + 1e-12): raise RuntimeError(f"{name}: realised ε {realised} exceeds {epsilon}")
     return _from_codes(out, cats, values), dict(mechanism='randomised response', attribute=name, epsilon=epsilon, realised_epsilon=realised, sensitivity=None,
-                          p_keep=T/2**64, categories=len(cats), backend=backend)
+                          p_keep=T/2**64, categories=len(cats), backend=backend) | ({'randomness': 'seeded (reproducible; not private against anyone who knows the seed)'} if rng is not None else {})
 
 # %% ../nbs/02_dp.ipynb #692766fe
 NO_ITEM = '<none>'

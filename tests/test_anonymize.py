@@ -33,13 +33,13 @@ def test_hashing_is_stable_and_unlinkable_without_the_key():
 def test_key_handling(tmp_path, monkeypatch):
     monkeypatch.delenv('PPGENAI_HASH_KEY', raising=False); monkeypatch.delenv('PPGENAI_HASH_KEY_FILE', raising=False)
     with pytest.raises(HashKeyError, match='no hash key'): load_key()
-    exe = Path(sys.executable).parent/'ppgenai_anonymize'
-    r = subprocess.run([str(exe), '--generate-key', str(tmp_path/'k'/'hash.key')], capture_output=True, text=True)
+    exe = Path(sys.executable).parent/'ppgenai'
+    r = subprocess.run([str(exe), 'keygen', str(tmp_path/'k'/'hash.key')], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     key = (tmp_path/'k'/'hash.key').read_text().strip()
     assert key not in r.stdout + r.stderr  # the helper never prints the key
     assert (tmp_path/'k'/'hash.key').stat().st_mode & 0o777 == 0o600
-    r = subprocess.run([str(exe), '--generate-key', str(tmp_path/'k'/'hash.key')], capture_output=True, text=True)
+    r = subprocess.run([str(exe), 'keygen', str(tmp_path/'k'/'hash.key')], capture_output=True, text=True)
     assert r.returncode != 0 and 'refusing to overwrite' in r.stderr
     monkeypatch.setenv('PPGENAI_HASH_KEY_FILE', str(tmp_path/'k'/'hash.key'))
     assert load_key().hex() == key

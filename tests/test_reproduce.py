@@ -26,8 +26,8 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
 
     # stages 02 and 03 on the same data, the key from a key file as `make reproduce` passes it
     keyfile = tmp_path/'secrets'/'hash.key'
-    exe = Path(sys.executable).parent/'ppgenai_anonymize'
-    assert subprocess.run([str(exe), '--generate-key', str(keyfile)], capture_output=True).returncode == 0
+    exe = Path(sys.executable).parent/'ppgenai'
+    assert subprocess.run([str(exe), 'keygen', str(keyfile)], capture_output=True).returncode == 0
     key = keyfile.read_text().strip()
     env = {'PPGENAI_HASH_KEY_FILE': str(keyfile)}
     for nb in ('02_dp.ipynb', '03_anonymize.ipynb', '04_synthesize.ipynb'):

@@ -11,7 +11,8 @@ import torch
 from ..llm.model import encode_chat, collate, autocast
 
 # %% auto #0
-__all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'token_stats', 'min_k_mean', 'zlib_bytes', 'attack_scores']
+__all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'encoded_token_stats', 'token_stats', 'text_token_stats',
+           'min_k_mean', 'zlib_bytes', 'attack_scores']
 
 # %% ../../nbs/06b_llm_attacks.ipynb #e8aa89e8
 def response_token_stats(model, batch:dict) -> tuple:
@@ -28,20 +29,31 @@ def response_token_stats(model, batch:dict) -> tuple:
     mask = (pos[None] + 1 >= n_prompt[:, None]) & (pos[None] + 1 < lengths[:, None])
     return torch.stack([logp, mu, sigma], -1), mask
 
-def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:
-    "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token under `model`."
+def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progress:bool=False) -> list:
+    "Per encoded record (dicts with `input_ids` and `n_prompt`), a (scored tokens × 3) array of log-probability, μ and σ under `model`."
     from tqdm.auto import tqdm
-    encoded = [encode_chat(tok, c, max_length) for c in conversations]
-    if any(e['n_prompt'] >= len(e['input_ids']) for e in encoded): raise ValueError(f"a conversation has no response tokens within max_length={max_length}")
-    order = np.argsort([len(e['input_ids']) for e in encoded], kind='stable')
+    order = np.argsort([len(e['input_ids']) for e in encoded], kind='stable')  # similar lengths together: less padding
     out, device = [None]*len(encoded), next(model.parameters()).device
     model.eval()
     with torch.no_grad():
         for start in tqdm(range(0, len(order), batch_size), desc='score', disable=not progress):
             idx = order[start:start + batch_size]
-            stats, mask = response_token_stats(model, collate([encoded[i] for i in idx], tok.pad_token_id, device))
+            stats, mask = response_token_stats(model, collate([encoded[i] for i in idx], pad_id, device))
             for r, i in enumerate(idx): out[i] = stats[r][mask[r]].cpu().numpy()
     return out
+
+def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:
+    "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token under `model`."
+    encoded = [encode_chat(tok, c, max_length) for c in conversations]
+    if any(e['n_prompt'] >= len(e['input_ids']) for e in encoded): raise ValueError(f"a conversation has no response tokens within max_length={max_length}")
+    return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress)
+
+def text_token_stats(model, tok, texts, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:
+    "Per plain text, the same statistics for every token the model predicts (all but the first, or all after a BOS token)."
+    encoded = [dict(input_ids=list(tok(str(t), add_special_tokens=True)['input_ids'])[:max_length], n_prompt=1) for t in texts]
+    short = [i for i, e in enumerate(encoded) if len(e['input_ids']) < 2]
+    if short: raise ValueError(f"text {short[0]} has fewer than 2 tokens: nothing to score")
+    return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress)
 
 # %% ../../nbs/06b_llm_attacks.ipynb #0ec69ccf
 LLM_ATTACKS = ('loss', 'zlib', 'min_k', 'min_k_pp', 'ref_base', 'ref_model')

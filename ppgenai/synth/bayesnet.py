@@ -68,6 +68,10 @@ class BayesNetSynthesizer:
     def __init__(self, encoder:TabularEncoder|None=None, method:str='hill-climb', score:str='bic-d', max_indegree:int=3,
                  estimator:str='bayes', equivalent_sample_size:float=5.0, dp_epsilon:float|None=None, top_k:int=30):
         if estimator not in ('bayes', 'mle'): raise ValueError(f"estimator must be 'bayes' or 'mle', got {estimator!r}")
+        if method not in ('hill-climb', 'chow-liu'): raise ValueError(f"method must be 'hill-climb' or 'chow-liu', got {method!r}")
+        if isinstance(max_indegree, bool) or not isinstance(max_indegree, (int, np.integer)) or max_indegree < 1: raise ValueError(f"max_indegree must be a positive integer, got {max_indegree!r}")
+        if not equivalent_sample_size > 0: raise ValueError(f"equivalent_sample_size must be positive, got {equivalent_sample_size!r}")
+        if dp_epsilon is not None and not (isinstance(dp_epsilon, (int, float)) and 0 < dp_epsilon < float('inf')): raise ValueError(f"dp_epsilon must be a positive number or None, got {dp_epsilon!r}")
         self.encoder = encoder or TabularEncoder(top_k=top_k)
         self.method, self.score, self.max_indegree, self.estimator, self.ess, self.dp_epsilon = method, score, max_indegree, estimator, equivalent_sample_size, dp_epsilon
         self.model, self.ledger, self.timings = None, None, {}
@@ -79,7 +83,7 @@ class BayesNetSynthesizer:
     def fit(self, admissions:pd.DataFrame) -> BayesNetSynthesizer:
         "Learn encoder, structure and parameters from `admissions` (the training split)."
         t0 = time.perf_counter()
-        if not self.encoder.categories: self.encoder.fit(admissions)
+        if not self.encoder.fitted: self.encoder.fit(admissions)
         d = self.encoder.discretise(self.encoder.transform(admissions))
         self.columns = list(d.columns)
         self.states = {c: sorted(d[c].unique().tolist()) for c in self.columns}
@@ -108,7 +112,7 @@ class BayesNetSynthesizer:
         self.ledger.charge_all([dict(mechanism='laplace (discrete) on a count table', attribute=f'P({v} | parents)', epsilon=self.dp_epsilon/len(nodes),
                                      sensitivity=1.0, scale=len(nodes)/self.dp_epsilon) for v in nodes])
         self.ledger.leave_unprotected('graph structure', 'learned from the data without DP')
-        self.ledger.leave_unprotected('category vocabularies (top-K lists)', 'chosen from the data without DP')
+        for part, why in self.encoder.public_parts.items(): self.ledger.leave_unprotected(part, why)
         codes = {v: coded[v].astype(int).to_numpy() for v in nodes}
         for v in nodes:
             parents = sorted(model.get_parents(v))
@@ -129,7 +133,8 @@ class BayesNetSynthesizer:
         if n < 1: raise ValueError(f"n must be positive, got {n}")
         with _quiet(): coded = self.model.simulate(n_samples=int(n), seed=seed, show_progress=False)
         d = pd.DataFrame({c: np.asarray(self.states[c], dtype=object)[coded[f'v{i}'].astype(int).to_numpy()] for i, c in enumerate(self.columns)})
-        return self.encoder.inverse_transform(self.encoder.undiscretise(d, np.random.default_rng(seed)))
+        rng = np.random.default_rng(seed)
+        return self.encoder.inverse_transform(self.encoder.undiscretise(d, rng), rng=rng)
 
     @property
     def named_edges(self) -> list: return [(self.columns[int(a[1:])], self.columns[int(b[1:])]) for a, b in self.edges]

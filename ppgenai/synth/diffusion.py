@@ -11,11 +11,10 @@ import pandas as pd
 import torch
 from torch import nn
 from ..core import write_json, read_json
-from .tabular import TabularEncoder, SYNTH_CATEGORICAL, SYNTH_NUMERIC, NUMERIC_BINS, INTEGER_COLUMNS
+from .tabular import TabularEncoder, SYNTH_NUMERIC
 
 # %% auto #0
-__all__ = ['NUMERIC_TRANSFORMS', 'alpha_bar', 'DiffusionCodec', 'timestep_embedding', 'MLPDenoiser', 'UNetDenoiser',
-           'DiffusionSynthesizer']
+__all__ = ['alpha_bar', 'DiffusionCodec', 'timestep_embedding', 'MLPDenoiser', 'UNetDenoiser', 'DiffusionSynthesizer']
 
 # %% ../../nbs/04c_diffusion.ipynb #e4567129
 def alpha_bar(schedule:str, steps:int, tau:float=1.0) -> np.ndarray:
@@ -38,30 +37,19 @@ def alpha_bar(schedule:str, steps:int, tau:float=1.0) -> np.ndarray:
     raise ValueError(f"schedule must be 'linear', 'cosine' or 'sigmoid', got {schedule!r}")
 
 # %% ../../nbs/04c_diffusion.ipynb #91e4ccb0
-NUMERIC_TRANSFORMS = {'age': (np.asarray, np.asarray), 'los_days': (np.log1p, np.expm1), 'prior_admissions': (np.log1p, np.expm1)}
-
 class DiffusionCodec:
-    "Synthesis table <-> float32 matrix in [-1, 1]: scaled numbers and analog bits."
-    def __init__(self, encoder:TabularEncoder):
-        self.encoder = encoder
-        self.discrete = [*SYNTH_CATEGORICAL, *encoder.indicator_columns]
-        self.levels = {c: [str(v) for v in encoder.categories[c]] if c in encoder.categories else ['0', '1'] for c in self.discrete}
+    "Synthesis table <-> float32 matrix in [-1, 1]: scaled numbers and analog bits, as the encoder defines them."
+    def __init__(self, encoder):
+        self.encoder, self.numeric, self.discrete = encoder, list(encoder.numeric), list(encoder.discrete)
+        self.levels = {c: encoder.levels(c) for c in self.discrete}
         self.bits = {c: max(1, math.ceil(math.log2(len(self.levels[c])))) for c in self.discrete}
-        self.width = len(SYNTH_NUMERIC) + sum(self.bits.values())
-
-    def _range(self, c):
-        f, _ = NUMERIC_TRANSFORMS[c]
-        return float(f(NUMERIC_BINS[c][0])), float(f(NUMERIC_BINS[c][-1]))
+        self.width = len(self.numeric) + sum(self.bits.values())
 
     def encode(self, table:pd.DataFrame) -> np.ndarray:
         "Rows of the synthesis table as a (n, width) float32 matrix."
-        cols = []
-        for c in SYNTH_NUMERIC:
-            f, _ = NUMERIC_TRANSFORMS[c]; lo, hi = self._range(c)
-            x = np.clip(f(np.clip(table[c].to_numpy(float), NUMERIC_BINS[c][0], NUMERIC_BINS[c][-1])), lo, hi)
-            cols.append((2*(x - lo)/(hi - lo) - 1)[:, None])
+        cols = [self.encoder.scale(c, table[c].to_numpy(float))[:, None] for c in self.numeric]
         for c in self.discrete:
-            vals = table[c].astype('int64').astype(str) if c not in SYNTH_CATEGORICAL or c == 'in_hospital_death' else table[c].astype(str)
+            vals = self.encoder.labels(c, table[c])
             idx = pd.Index(self.levels[c]).get_indexer(vals)
             if (idx < 0).any(): raise ValueError(f"{c}: value {vals[idx < 0].iloc[0]!r} is not in the encoder's vocabulary")
             cols.append(((idx[:, None] >> np.arange(self.bits[c])) & 1)*2.0 - 1)
@@ -69,18 +57,13 @@ class DiffusionCodec:
 
     def decode(self, x:np.ndarray) -> pd.DataFrame:
         "A (n, width) matrix back to rows of the synthesis table (bits thresholded at 0, numbers clipped to their range)."
-        out, j = {}, 0
-        for c in SYNTH_NUMERIC:
-            _, g = NUMERIC_TRANSFORMS[c]; lo, hi = self._range(c)
-            v = g(lo + (np.clip(x[:, j], -1, 1) + 1)/2*(hi - lo))
-            out[c] = np.rint(v) if c in INTEGER_COLUMNS else np.round(v, 2)
-            j += 1
+        out = {c: self.encoder.unscale(c, x[:, j]) for j, c in enumerate(self.numeric)}
+        j = len(self.numeric)
         for c in self.discrete:
             k = self.bits[c]
             idx = ((x[:, j:j + k] > 0).astype(np.int64) << np.arange(k)).sum(1)
             idx = np.minimum(idx, len(self.levels[c]) - 1)  # a bit pattern beyond the last level reads as the last level
-            lv = np.asarray(self.levels[c], dtype=object)[idx]
-            out[c] = lv.astype(np.int8) if c.startswith(('dx:', 'px:', 'rx:')) else lv
+            out[c] = self.encoder.from_labels(c, np.asarray(self.levels[c], dtype=object)[idx])
             j += k
         return pd.DataFrame(out)[self.encoder.columns]
 
@@ -139,10 +122,14 @@ class UNetDenoiser(nn.Module):
 # %% ../../nbs/04c_diffusion.ipynb #a931dd0e
 class DiffusionSynthesizer:
     "Synthetic admissions from a DDPM over the synthesis table."
+    _encoder_class = TabularEncoder  # what `load` reads the saved encoder as
     def __init__(self, encoder:TabularEncoder|None=None, denoiser:str='unet', schedule:str='cosine', steps:int=200, tau:float=1.0,
                  temperature:float=1.0, train_steps:int=3000, batch_size:int=256, lr:float=1e-3, seed:int=0, top_k:int=30, progress:bool=True):
         if denoiser not in ('unet', 'mlp'): raise ValueError(f"denoiser must be 'unet' or 'mlp', got {denoiser!r}")
         if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
+        for name, v in (('train_steps', train_steps), ('batch_size', batch_size)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        if not lr > 0: raise ValueError(f"lr must be positive, got {lr!r}")
         self.encoder = encoder or TabularEncoder(top_k=top_k)
         self.settings = dict(denoiser=denoiser, schedule=schedule, steps=steps, tau=tau, temperature=temperature, train_steps=train_steps,
                              batch_size=batch_size, lr=lr, seed=seed)
@@ -156,7 +143,7 @@ class DiffusionSynthesizer:
         "Train the denoiser on `admissions` (the training split)."
         from tqdm import tqdm
         t0 = time.perf_counter()
-        if not self.encoder.categories: self.encoder.fit(admissions)
+        if not self.encoder.fitted: self.encoder.fit(admissions)
         self.codec = DiffusionCodec(self.encoder)
         x0 = torch.from_numpy(self.codec.encode(self.encoder.transform(admissions)))
         s = self.settings
@@ -196,7 +183,7 @@ class DiffusionSynthesizer:
             mean = ab_prev[i].sqrt()*beta/(1 - ab[i])*x0 + (1 - beta).sqrt()*(1 - ab_prev[i])/(1 - ab[i])*x
             if i > 0: x = mean + temp*((1 - ab_prev[i])/(1 - ab[i])*beta).sqrt()*torch.randn(x.shape, generator=g)
             else: x = mean
-        return self.encoder.inverse_transform(self.codec.decode(x.numpy()))
+        return self.encoder.inverse_transform(self.codec.decode(x.numpy()), rng=np.random.default_rng(seed))
 
     def save(self, folder:Path|str) -> Path:
         "Write the checkpoint (weights and settings) and the encoder to `folder`."
@@ -211,7 +198,8 @@ class DiffusionSynthesizer:
         "A fitted synthesizer from a folder written by `save`."
         folder = Path(folder)
         ck = torch.load(folder/'checkpoint.pt', weights_only=True)
-        self = cls(TabularEncoder.load(folder/'encoder.json'), **ck['settings'])
+        self = cls.__new__(cls)
+        DiffusionSynthesizer.__init__(self, cls._encoder_class.load(folder/'encoder.json'), **ck['settings'])
         self.codec = DiffusionCodec(self.encoder)
         self.model = self._net(ck['width']); self.model.load_state_dict(ck['state_dict'])
         return self

@@ -17,6 +17,10 @@ def _kinds(real:pd.DataFrame, numeric=SYNTH_NUMERIC) -> tuple:
     num = [c for c in real.columns if c in numeric]
     return [c for c in real.columns if c not in num], num
 
+def _labels(s:pd.Series) -> pd.Series:
+    "Values as text, a missing value as a label of its own (pandas' `astype(str)` keeps it missing)."
+    return s.astype(object).where(s.notna(), '<missing>').astype(str)
+
 def marginal_similarity(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMERIC) -> pd.Series:
     "Per column: 1 − TVD of the frequencies (categorical) or 1 − the KS statistic (numeric)."
     from scipy.stats import ks_2samp
@@ -25,9 +29,10 @@ def marginal_similarity(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH
     cat, num = _kinds(real, numeric)
     out = {}
     for c in cat:
-        p = real[c].astype(str).value_counts(normalize=True); q = synthetic[c].astype(str).value_counts(normalize=True)
+        p, q = (_labels(t[c]).value_counts(normalize=True) for t in (real, synthetic))
         out[c] = 1 - 0.5*p.sub(q, fill_value=0).abs().sum()
-    for c in num: out[c] = 1 - ks_2samp(real[c].to_numpy(float), synthetic[c].to_numpy(float)).statistic
+    below = lambda x: np.where(np.isnan(x), -np.inf, x)  # a missing number counts as a value below all others, so missingness is compared too
+    for c in num: out[c] = 1 - ks_2samp(below(real[c].to_numpy(float)), below(synthetic[c].to_numpy(float)), method='asymp').statistic
     return pd.Series(out)[list(real.columns)]
 
 def cramers_v(codes:np.ndarray) -> np.ndarray:
@@ -51,7 +56,7 @@ def _coded(real, synthetic, numeric):
     cols = [c for c in real.columns if real[c].nunique() > 1 or synthetic[c].nunique() > 1]
     both = pd.concat([real[cols], synthetic[cols]], ignore_index=True)
     for c in num: both[c] = to_bins(both[c], c) if c in SYNTH_NUMERIC else pd.qcut(both[c], 10, duplicates='drop').astype(str)
-    codes = np.column_stack([pd.factorize(both[c].astype(str))[0] for c in cols])
+    codes = np.column_stack([pd.factorize(_labels(both[c]))[0] for c in cols])
     return codes[:len(real)], codes[len(real):], cols
 
 def association_similarity(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMERIC) -> float:
@@ -73,8 +78,8 @@ def fidelity_report(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUM
 def _features(table:pd.DataFrame, numeric=SYNTH_NUMERIC, categories:dict|None=None) -> tuple:
     "Numeric matrix for scikit-learn: categories as integer codes (with a shared mapping), numbers as they are."
     cat, num = _kinds(table, numeric)
-    categories = categories or {c: sorted(table[c].astype(str).unique()) for c in cat}
-    X = np.column_stack([pd.Index(categories[c]).get_indexer(table[c].astype(str)) if c in cat else table[c].to_numpy(float) for c in table.columns])
+    categories = categories or {c: sorted(_labels(table[c]).unique()) for c in cat}
+    X = np.column_stack([pd.Index(categories[c]).get_indexer(_labels(table[c])) if c in cat else table[c].to_numpy(float) for c in table.columns])
     return X.astype(float), [c in cat for c in table.columns], categories
 
 def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0, max_rows:int=20_000) -> float:

@@ -13,8 +13,8 @@ from ..preprocess import CATEGORICAL_COLUMNS, ADMISSION_COLUMNS
 from ..anonymize import rollup_codes
 
 # %% auto #0
-__all__ = ['SYNTH_CATEGORICAL', 'SYNTH_NUMERIC', 'NUMERIC_BINS', 'INTEGER_COLUMNS', 'bin_labels', 'to_bins', 'from_bins',
-           'TabularEncoder']
+__all__ = ['SYNTH_CATEGORICAL', 'SYNTH_NUMERIC', 'NUMERIC_BINS', 'INTEGER_COLUMNS', 'NUMERIC_TRANSFORMS', 'bin_labels', 'to_bins',
+           'from_bins', 'TabularEncoder']
 
 # %% ../../nbs/04a_tabular.ipynb #dfb6ef7a
 SYNTH_CATEGORICAL = (*CATEGORICAL_COLUMNS, 'in_hospital_death')
@@ -23,6 +23,7 @@ NUMERIC_BINS = {'age': (18, 30, 40, 50, 60, 70, 80, 90, 91),  # edges; the last 
                 'los_days': (0, 1, 2, 3, 5, 7, 14, 30, 60),
                 'prior_admissions': (0, 1, 2, 3, 5, 20)}
 INTEGER_COLUMNS = ('age', 'prior_admissions')
+NUMERIC_TRANSFORMS = {'age': (np.asarray, np.asarray), 'los_days': (np.log1p, np.expm1), 'prior_admissions': (np.log1p, np.expm1)}  # before scaling for a continuous generator
 
 def bin_labels(column:str) -> list:
     "Labels of the bins of `column`: '18-30', …, with the last bin closed at the cap."
@@ -97,8 +98,8 @@ class TabularEncoder:
             out |= {f'{f}:{v}': ind[:, i] for i, v in enumerate(vocab)}
         return pd.DataFrame(out, index=admissions.index)[self.columns]
 
-    def inverse_transform(self, table:pd.DataFrame, id_prefix:str='syn') -> pd.DataFrame:
-        "Admissions in the preprocessed schema from rows of the synthesis table (synthetic ids, one patient per row)."
+    def inverse_transform(self, table:pd.DataFrame, id_prefix:str='syn', rng:np.random.Generator|None=None) -> pd.DataFrame:
+        "Admissions in the preprocessed schema from rows of the synthesis table (synthetic ids, one patient per row; `rng` is not needed)."
         missing = [c for c in self.columns if c not in table]
         if missing: raise KeyError(f"column(s) {missing[:5]} not in the synthesis table")
         n = len(table)
@@ -133,6 +134,44 @@ class TabularEncoder:
         for c in SYNTH_NUMERIC: out[c] = from_bins(table[c], c, rng)
         for c in self.indicator_columns: out[c] = table[c].astype('int64').astype(np.int8)
         return out
+
+    # What a generator needs to know about the columns (the same for every encoder; see `ppgenai.synth.table`)
+    @property
+    def fitted(self) -> bool: return bool(self.categories)
+    @property
+    def numeric(self) -> list: return list(SYNTH_NUMERIC)
+    @property
+    def discrete(self) -> list: return [*SYNTH_CATEGORICAL, *self.indicator_columns]
+    @property
+    def public_parts(self) -> dict: return {'category vocabularies (top-K lists)': 'chosen from the data without DP'}
+
+    def levels(self, column:str) -> list:
+        "The text labels a discrete column can take."
+        return [str(v) for v in self.categories[column]] if column in self.categories else ['0', '1']
+
+    def labels(self, column:str, values:pd.Series) -> pd.Series:
+        "A discrete column's values as their text labels."
+        return values.astype('int64').astype(str) if column not in SYNTH_CATEGORICAL or column == 'in_hospital_death' else values.astype(str)
+
+    def from_labels(self, column:str, labels:np.ndarray) -> np.ndarray:
+        "Text labels back to a discrete column's values (0/1 for indicators)."
+        return labels.astype(np.int8) if column.startswith(('dx:', 'px:', 'rx:')) else labels
+
+    def _range(self, column:str) -> tuple:
+        f, _ = NUMERIC_TRANSFORMS[column]
+        return float(f(NUMERIC_BINS[column][0])), float(f(NUMERIC_BINS[column][-1]))
+
+    def scale(self, column:str, values) -> np.ndarray:
+        "A number column mapped onto [-1, 1]: transformed (log for skewed counts), then scaled between its caps."
+        f, _ = NUMERIC_TRANSFORMS[column]; lo, hi = self._range(column)
+        x = np.clip(f(np.clip(np.asarray(values, float), NUMERIC_BINS[column][0], NUMERIC_BINS[column][-1])), lo, hi)
+        return 2*(x - lo)/(hi - lo) - 1
+
+    def unscale(self, column:str, z) -> np.ndarray:
+        "Inverse of `scale` (values clipped to [-1, 1] first), rounded as the column is."
+        _, g = NUMERIC_TRANSFORMS[column]; lo, hi = self._range(column)
+        v = g(lo + (np.clip(np.asarray(z, float), -1, 1) + 1)/2*(hi - lo))
+        return np.rint(v) if column in INTEGER_COLUMNS else np.round(v, 2)
 
     def to_dict(self) -> dict: return asdict(self)
     def save(self, path:Path|str) -> Path: return write_json(self.to_dict(), path)
