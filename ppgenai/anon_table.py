@@ -7,8 +7,7 @@ from __future__ import annotations
 import math, secrets
 import numpy as np
 import pandas as pd
-from .anonymize import (anonymity_measures, sensitive_profile, swap_values, pseudonymise, load_key, key_id, _check_key, _class_ids,
-                               HashKeyError)
+from .anonymize import (anonymity_measures, sensitive_profile, swap_values, pseudonymise, load_key, key_id, _check_key, _class_ids)
 from .schema import TableError, TableSchema, check_table, check_columns
 
 # %% auto #0

@@ -4,12 +4,10 @@
 
 # %% ../nbs/00b_cli.ipynb #516650a7
 from __future__ import annotations
-import argparse, json, sys, warnings
+import argparse, sys, warnings
 from pathlib import Path
-import numpy as np
-import pandas as pd
 from .schema import TableError, read_table, write_table, check_output, KINDS
-from .core import write_json, read_json
+from .core import write_json
 
 # %% auto #0
 __all__ = ['parse_bounds', 'parse_pairs', 'read_texts', 'build_parser', 'main']

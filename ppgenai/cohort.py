@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .hosp import HOSP_SCHEMA, validate_hosp
+from .hosp import HOSP_SCHEMA
 
 # %% auto #0
 __all__ = ['C', 'CHRONIC', 'REASONS', 'COMPLICATIONS', 'INPATIENT_CARE', 'CONDITIONS', 'DRUGS', 'NON_TREATMENT_ROWS', 'RACES',
@@ -371,7 +371,7 @@ def _conditions_matrix(adm) -> np.ndarray:
 
 def _procedures_table(rng, P, adm):
     M = _conditions_matrix(adm)
-    rows_a, rows_code, rows_v = [], [], []
+    rows_a, rows_code = [], []
     for k, c in enumerate(CONDITIONS):
         for p10, p9, p in c.procs:
             a = np.flatnonzero(M[:, k]); a = a[rng.random(len(a)) < p]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #891e7ff6
 from __future__ import annotations
-import contextlib, dataclasses, datetime, hashlib, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
+import contextlib, datetime, hashlib, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np

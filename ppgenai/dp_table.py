@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, warnings
 import numpy as np
 import pandas as pd
-from .dp import laplace_mechanism, randomised_response, PrivacyLedger, PrivacyBudgetError, _check_epsilon
+from .dp import laplace_mechanism, randomised_response, PrivacyLedger, _check_epsilon
 from .schema import TableError, check_table, check_columns
 
 # %% auto #0

@@ -11,9 +11,9 @@ import pandas as pd
 from .core import (Config, FT_SETTINGS, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached, mark_stage_done,
                           stage_timer, data_source_description, seed_everything)
 from .hosp import sha256_file
-from .preprocess import instruction_records, ADMISSION_COLUMNS
+from .preprocess import instruction_records
 from .anonymize import load_key, key_id, link_pseudonyms, HashKeyError
-from .llm.model import resolve_base_model, load_base_model, generate, release_memory, BaseModelError
+from .llm.model import resolve_base_model, load_base_model, generate, release_memory
 from .llm.lora import attach_lora, train_lora, load_adapter
 
 # %% auto #0

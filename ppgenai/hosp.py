@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv, gzip, hashlib, os, shutil, tempfile, urllib.request, zlib
 from pathlib import Path
 import duckdb
-import numpy as np
 import pandas as pd
 from .core import atomic_path, project_root
 

@@ -15,7 +15,7 @@ from .finetune import (VARIANTS, released_path, released_table, conversations, f
                               _release_key, _base_identity)
 from .llm.model import resolve_base_model, load_base_model, release_memory
 from .attacks.metrics import attack_metrics, roc_table
-from .attacks.llm import token_stats, attack_scores, LLM_ATTACKS, SCORE_MAX_LENGTH
+from .attacks.llm import token_stats, attack_scores, SCORE_MAX_LENGTH
 from .attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
 
 # %% auto #0
@@ -180,7 +180,7 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
     out = cfg.stage_dir('06_mia')
     convs = conversations(pd.concat([sets['members'], sets['nonmembers']], ignore_index=True))
     responses = [c[-1]['content'] for c in convs]
-    rows, rocs, dcrs, timing = [], [], {}, {}
+    rows, rocs, dcrs = [], [], {}
     with stage_timer('06_mia', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
         ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
         models = scored_models(cfg, variants, ref_dir)

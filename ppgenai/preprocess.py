@@ -6,12 +6,11 @@
 from __future__ import annotations
 import importlib, json, re
 from pathlib import Path
-import duckdb
 import numpy as np
 import pandas as pd
-from .core import (Config, get_config, atomic_path, atomic_write, write_json, read_json, fingerprint, code_fingerprint,
-                          stage_is_cached, mark_stage_done, stage_timer, save_figure, data_source_description, seed_everything)
-from .hosp import validate_hosp, load_hosp, resolve_data, duckdb_connect, HospDataError
+from .core import (Config, atomic_path, atomic_write, write_json, read_json, fingerprint, code_fingerprint,
+                          stage_is_cached, mark_stage_done, stage_timer, data_source_description, seed_everything)
+from .hosp import validate_hosp, load_hosp, resolve_data, duckdb_connect
 from . import hosp as _hosp, cohort as _cohort
 from .cohort import simulate_cohort
 

@@ -4,12 +4,12 @@
 
 # %% ../nbs/00a_schema.ipynb #dd7d9d5b
 from __future__ import annotations
-import difflib, math
+import difflib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import atomic_path, write_json, read_json
+from .core import atomic_path
 
 # %% auto #0
 __all__ = ['KINDS', 'TABLE_FORMATS', 'TableError', 'ColumnError', 'check_table', 'check_columns', 'infer_kind', 'TableSchema',

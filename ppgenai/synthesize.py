@@ -5,7 +5,6 @@
 # %% ../nbs/04_synthesize.ipynb #8a3d103e
 from __future__ import annotations
 import importlib
-from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached, mark_stage_done,

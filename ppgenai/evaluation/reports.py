@@ -4,7 +4,6 @@
 
 # %% ../../nbs/07d_reports.ipynb #807f4422
 from __future__ import annotations
-import json
 from pathlib import Path
 import numpy as np
 import pandas as pd

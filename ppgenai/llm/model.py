@@ -4,12 +4,12 @@
 
 # %% ../../nbs/05a_llm.ipynb #061adeae
 from __future__ import annotations
-import importlib.metadata, importlib.util, json, os, re, time
+import importlib.metadata, importlib.util, os, re, time
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from ..core import atomic_dir, write_json, read_json, FT_PRECISIONS
+from ..core import atomic_dir, write_json, FT_PRECISIONS
 from ..hosp import sha256_file
 
 # %% auto #0

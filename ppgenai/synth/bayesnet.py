@@ -8,7 +8,7 @@ import contextlib, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from ..core import write_json, read_json
+from ..core import write_json
 from .tabular import TabularEncoder
 from ..dp import PrivacyLedger, discrete_laplace
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from ..core import write_json, read_json
-from .tabular import TabularEncoder, SYNTH_NUMERIC
+from ..core import write_json
+from .tabular import TabularEncoder
 
 # %% auto #0
 __all__ = ['alpha_bar', 'DiffusionCodec', 'timestep_embedding', 'MLPDenoiser', 'UNetDenoiser', 'DiffusionSynthesizer']

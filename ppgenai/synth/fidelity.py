@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
-from .tabular import SYNTH_CATEGORICAL, SYNTH_NUMERIC, to_bins
+from .tabular import SYNTH_NUMERIC, to_bins
 
 # %% auto #0
 __all__ = ['marginal_similarity', 'cramers_v', 'association_similarity', 'fidelity_report', 'detection_auc', 'clinical_targets',
