@@ -87,12 +87,15 @@ def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMER
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import cross_val_score, StratifiedKFold
     n = min(len(real), len(synthetic), max_rows)
-    both = pd.concat([real.sample(n, random_state=seed), synthetic[real.columns].sample(n, random_state=seed)], ignore_index=True)
+    pick_real, pick_syn, folds, fit = np.random.SeedSequence(seed).spawn(4)  # independent streams: no draw can undo another
+    rows = lambda t, s: t.iloc[np.random.default_rng(s).permutation(len(t))[:n]]  # a random order, whatever order the file is in
+    both = pd.concat([rows(real, pick_real), rows(synthetic[real.columns], pick_syn)], ignore_index=True)
     X, is_cat, _ = _features(both, numeric)
     y = np.r_[np.ones(n), np.zeros(n)]
     X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat])
-    clf = HistGradientBoostingClassifier(categorical_features=np.array(is_cat), max_iter=200, random_state=seed)
-    return float(cross_val_score(clf, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed), scoring='roc_auc').mean())
+    seed_of = lambda s: int(s.generate_state(1)[0])
+    clf = HistGradientBoostingClassifier(categorical_features=np.array(is_cat), max_iter=200, random_state=seed_of(fit))
+    return float(cross_val_score(clf, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed_of(folds)), scoring='roc_auc').mean())
 
 # %% ../../nbs/04d_fidelity.ipynb #3633ef8b
 def clinical_targets(table:pd.DataFrame) -> dict:
