@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 KERNEL := ppgenai
-STAGE_NBS := $(sort $(wildcard nbs/[0-9]*.ipynb))
+# The stage notebooks 01-08; the library notebooks (00_core, 01a_hosp, ...) run under `make test` (nbdev_test), not here.
+STAGE_NBS := $(sort $(wildcard nbs/0[1-8]_*.ipynb))
 RUNS := runs/$(PROFILE)
 
 .PHONY: help venv reproduce smoke figures test check data-demo bench clean distclean
@@ -37,7 +38,7 @@ export PPGENAI_HASH_KEY_FILE ?= $(CURDIR)/.secrets/hash.key
 $(PPGENAI_HASH_KEY_FILE): | $(VENV)/.installed
 	$(VENV)/bin/ppgenai keygen $@
 
-# Execute every numbered notebook in order into runs/<profile>/. A failed notebook stays as
+# Execute every stage notebook in order into runs/<profile>/. A failed notebook stays as
 # *.partial.ipynb; only a notebook that ran to the end gets its final name.
 reproduce: $(VENV)/.installed $(PPGENAI_HASH_KEY_FILE)
 	@mkdir -p $(RUNS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, secrets
 import numpy as np
 import pandas as pd
-from .anonymize import (anonymity_measures, sensitive_profile, swap_values, pseudonymise, load_key, key_id, _check_key, _class_ids)
+from .anonymize import (anonymity_measures, sensitive_profile, swap_values, pseudonymise, load_key, key_id, check_key, class_ids)
 from .schema import TableError, TableSchema, check_table, check_columns
 
 # %% auto #0
@@ -56,7 +56,7 @@ def violations(view:pd.DataFrame, quasi_identifiers:list, sensitive:pd.DataFrame
     for _ in range(50):
         keep = np.flatnonzero(~bad)
         if not len(keep): return bad
-        cls = _class_ids(view.iloc[keep], quasi_identifiers)
+        cls = class_ids(view.iloc[keep], quasi_identifiers)
         broken = np.bincount(cls) < k
         for c in (sensitive.columns if (l or t) else []):
             prof = sensitive_profile(cls, sensitive[c].iloc[keep].reset_index(drop=True))
@@ -95,7 +95,7 @@ def anonymise_table(df:pd.DataFrame, quasi_identifiers, k:int=5, sensitive=(), l
     qi, sens = _check_request(df, quasi_identifiers, list(sensitive), k, l, t, max_suppression, list(swap), swap_rate, list(hash_columns), hierarchies)
     if hash_columns:
         key = load_key() if key is None else key
-        _check_key(key)
+        check_key(key)
     kinds = TableSchema.infer(df[qi], {c: v for c, v in (kinds or {}).items() if c in qi}).kinds
     rng = np.random.default_rng(seed if seed is not None else secrets.randbits(128))
     before = anonymity_measures(df, qi, sens)

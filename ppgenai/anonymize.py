@@ -4,21 +4,22 @@
 
 # %% ../nbs/03_anonymize.ipynb #4281107b
 from __future__ import annotations
-import functools, hashlib, hmac, importlib, itertools, os, re, secrets, stat
+import functools, hashlib, hmac, itertools, os, re, secrets, stat
 import duckdb
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached,
-                          mark_stage_done, stage_timer, data_source_description)
+from .core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
+from .preprocess import PREPROCESS_STAGE
 
 # %% auto #0
 __all__ = ['LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'KEY_ENV', 'KEY_FILE_ENV', 'ID_PREFIXES', 'QUASI_IDENTIFIERS', 'SENSITIVE',
-           'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'icd_category', 'icd_categories', 'icd_category_titles',
-           'rollup_codes', 'age_bands', 'los_bins', 'generalise', 'hierarchy_height', 'swap_values', 'HashKeyError',
-           'generate_key', 'load_key', 'key_id', 'pseudonymise', 'link_pseudonyms', 'sensitive_profile',
-           'anonymity_measures', 'choose_levels', 'anonymise', 'run_anonymize', 'anonymity_figure']
+           'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'ANON_STAGE', 'icd_category', 'icd_categories',
+           'icd_category_titles', 'rollup_codes', 'age_bands', 'los_bins', 'generalise', 'hierarchy_height',
+           'class_ids', 'swap_values', 'HashKeyError', 'generate_key', 'load_key', 'key_id', 'check_key',
+           'pseudonymise', 'link_pseudonyms', 'sensitive_profile', 'anonymity_measures', 'choose_levels', 'anonymise',
+           'run_anonymize', 'anonymity_figure']
 
 # %% ../nbs/03_anonymize.ipynb #fd8ba949
 def icd_category(code:str, kind:str='diagnosis') -> str:
@@ -150,7 +151,7 @@ def hierarchy_height(column:str) -> int:
     return {'age': 4, 'los_days': len(LOS_BINS), 'admission_location': 2, 'marital_status': 2, 'race_group': 2}.get(column, 1)
 
 # %% ../nbs/03_anonymize.ipynb #b6f58382
-def _class_ids(df:pd.DataFrame, columns) -> np.ndarray:
+def class_ids(df:pd.DataFrame, columns) -> np.ndarray:
     "Dense ids 0..n_classes-1 of the rows' value combinations in `columns` (missing values form a class of their own)."
     key = np.zeros(len(df), np.int64)
     for c in columns:
@@ -183,7 +184,7 @@ def swap_values(df:pd.DataFrame, column:str, rate:float, strata=(), method:str='
     rng = rng or np.random.default_rng(secrets.randbits(128))
     n = len(df)
     picked = np.flatnonzero(rng.random(n) < rate)
-    stratum = _class_ids(df, strata) if strata else np.zeros(n, np.int64)
+    stratum = class_ids(df, strata) if strata else np.zeros(n, np.int64)
     if method == 'rank':
         rank = df[column].rank(method='first').to_numpy().astype(np.int64) - 1
         block = rank//max(2, int(round(window*n)))
@@ -229,13 +230,14 @@ def key_id(key:bytes) -> str:
     "A fingerprint that names the key without revealing it."
     return hmac.new(key, b'ppgenai key id', hashlib.sha256).hexdigest()[:12]
 
-def _check_key(key):
+def check_key(key):
+    "Raise `HashKeyError` unless `key` is a secret of at least 16 bytes."
     if not isinstance(key, bytes) or len(key) < 16: raise HashKeyError("the key must be at least 16 bytes")
 
 def pseudonymise(ids, key:bytes, column:str, prefix:str='', length:int=24) -> np.ndarray:
     "HMAC-SHA256 tokens of `ids` under `key`, separated by `column`: same id, same token."
     import pyarrow as pa
-    _check_key(key)
+    check_key(key)
     codes, uniques = pd.factorize(pd.Series(ids), use_na_sentinel=True)
     if (codes < 0).any(): raise ValueError(f"{column}: missing identifiers cannot be pseudonymised")
     k = (key if len(key) <= 64 else hashlib.sha256(key).digest()).ljust(64, b'\x00')
@@ -277,7 +279,7 @@ def anonymity_measures(df:pd.DataFrame, quasi_identifiers, sensitive=(), risk_th
     missing = [c for c in qi + sens if c not in df.columns]
     if missing: raise KeyError(f"column(s) {missing} not in the table")
     if len(df) == 0: raise ValueError("cannot measure anonymity of an empty table")
-    cls = _class_ids(df, qi)
+    cls = class_ids(df, qi)
     sizes = np.bincount(cls)
     risk = 1/sizes[cls]
     out = dict(records=int(len(df)), classes=int(len(sizes)), k=int(sizes.min()),
@@ -323,7 +325,7 @@ def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENT
     "Anonymise an admission table; return `(released, report)`."
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1: raise ValueError(f"k must be a positive integer, got {k!r}")
     if not 0 <= max_suppression < 1: raise ValueError(f"max_suppression must be in [0, 1), got {max_suppression!r}")
-    _check_key(key)
+    check_key(key)
     need = ['subject_id', 'hadm_id', 'diagnosis_codes', 'procedure_codes', *quasi_identifiers, *[c for c, _ in swaps], *fixed_levels]
     missing = [c for c in dict.fromkeys(need) if c not in df.columns]
     if missing: raise KeyError(f"column(s) {missing} not in the table to anonymise")
@@ -357,16 +359,18 @@ def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENT
 # %% ../nbs/03_anonymize.ipynb #9dfb8d46
 ANON_OUTPUTS = ('released.parquet', 'report.json')
 
+ANON_STAGE = Stage('03_anonymize', 'ppgenai.anonymize', settings=settings_of('03_anonymize'), inputs=(PREPROCESS_STAGE,),
+                   outputs=ANON_OUTPUTS)
+
 def run_anonymize(cfg:Config, key:bytes|None=None, force:bool=False) -> dict:
     "Run stage 03 for `cfg` with `key` (default: `load_key()`), or reuse its cached result; return the stage report."
     key = load_key() if key is None else key
     src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
     if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.preprocess.run_preprocess) first")
-    out = cfg.stage_dir('03_anonymize')
-    fp = fingerprint('03_anonymize', cfg.select('k_anonymity', 'max_suppression', 'age_band', 'swap_rate'), key_id(key),
-                     read_json(cfg.stage_dir('01_preprocess')/'_done.json')['fingerprint'], code_fingerprint(importlib.import_module('ppgenai.anonymize')))
-    if not force and stage_is_cached(out, fp, ANON_OUTPUTS): return read_json(out/'report.json') | dict(cached=True)
-    with stage_timer('03_anonymize', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    out = ANON_STAGE.dir(cfg)
+    fp = ANON_STAGE.key(cfg, key_id(key))
+    if not force and ANON_STAGE.is_cached(cfg, fp): return read_json(out/'report.json') | dict(cached=True)
+    with ANON_STAGE.timer(cfg) as rec:
         adm = pd.read_parquet(src)
         train = adm[adm.split == 'train'].reset_index(drop=True)
         rel, report = anonymise(train, key, cfg.k_anonymity, swap_rate=cfg.swap_rate, max_suppression=cfg.max_suppression, age_band=cfg.age_band)
@@ -375,7 +379,7 @@ def run_anonymize(cfg:Config, key:bytes|None=None, force:bool=False) -> dict:
             rel.to_parquet(tmp/'released.parquet', index=False)
             write_json(report, tmp/'report.json')
         rec['rows_in'], rec['rows_out'] = len(train), len(rel)
-    mark_stage_done(out, fp, stage='03_anonymize', key_id=key_id(key))
+    ANON_STAGE.mark_done(cfg, fp, key_id=key_id(key))
     return report | dict(cached=False)
 
 # %% ../nbs/03_anonymize.ipynb #9b44e25f

@@ -4,22 +4,23 @@
 
 # %% ../nbs/00_core.ipynb #891e7ff6
 from __future__ import annotations
-import contextlib, datetime, hashlib, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
+import ast, contextlib, datetime, hashlib, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'project_root', 'Config', 'get_config', 'seed_everything', 'atomic_path',
-           'atomic_write', 'atomic_dir', 'write_json', 'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done',
-           'code_fingerprint', 'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'git_commit',
-           'data_source_description', 'reproduce_command', 'save_figure']
+__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'project_root', 'setting', 'Config', 'settings_of',
+           'check_setting', 'get_config', 'seed_everything', 'atomic_path', 'atomic_write', 'atomic_dir', 'write_json',
+           'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done', 'module_imports', 'module_closure',
+           'code_fingerprint', 'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'Stage',
+           'git_commit', 'data_source_description', 'reproduce_command', 'figure_name', 'save_figure']
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
-                  gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300, eval_records=8, eval_packet_cases=4,
+                  gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
                   scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
@@ -40,68 +41,70 @@ def project_root(start:Path|str|None=None) -> Path:
     return start
 
 # %% ../nbs/00_core.ipynb #14ea815e
+FT_PRECISIONS = ('fp32', 'bf16-mixed', 'bf16', '4bit')
+
+def setting(default, stage:str, doc:str, check=None):
+    "A `Config` field: its default, the stage that reads it, what it means, and its `check` (a rule name or a tuple of allowed values; default: from its annotation)."
+    return field(default=default, metadata=dict(stage=stage, doc=doc, check=check))
+
 @dataclass(frozen=True)
 class Config:
-    "Validated settings of one pipeline run; build it with `get_config`."
-    profile:str = 'smoke'  # a key of `PROFILES`
-    data:str = 'simulated'  # 'simulated', 'demo' or a MIMIC-IV hosp directory
-    n_patients:int = 300  # size of the simulated cohort
-    seed:int = 0  # seeds python, numpy and torch
-    test_frac:float = 0.2  # share of *patients* held out for testing
-    # 02_dp
-    dp_epsilon:float = 1.0  # per-record ε of the main differentially private release
-    dp_sweep:tuple = (0.1, 0.5, 1.0, 2.0, 5.0, 10.0)  # ε of the releases for the privacy/utility curves
-    dp_budget:float = 10.0  # the most ε one release may spend per record; the ledger refuses more
-    dp_sets:str = 'keep'  # diagnoses: 'keep' as they are, or 'sample' (one ICD category per record, ε-DP by padding and sampling)
-    # 03_anonymize
-    k_anonymity:int = 5  # target k over the quasi-identifiers
-    max_suppression:float = 0.05  # largest share of records that may be suppressed before generalising further
-    age_band:int = 5  # width of the finest age band, in years
-    swap_rate:float = 0.05  # share of records whose swapped attributes are exchanged within their stratum
-    # 04_synthesize
-    synth_top_k:int = 30  # indicator columns per list field (diagnosis categories, procedure categories, medications)
-    bn_method:str = 'hill-climb'  # Bayesian network structure: 'hill-climb' or 'chow-liu'
-    bn_max_indegree:int = 3  # most parents of a column in the network
-    bn_dp_epsilon:float|None = None  # ε of PrivBayes-style DP parameters; None: not DP
-    diffusion_denoiser:str = 'unet'  # 'unet', or 'mlp' (the ablation, which the stage also trains)
-    diffusion_schedule:str = 'cosine'  # noise schedule: 'linear', 'cosine' or 'sigmoid'
-    diffusion_tau:float = 1.0  # temperature of the sigmoid schedule
-    diffusion_steps:int = 200  # diffusion steps T
-    diffusion_temperature:float = 1.0  # scale of the noise added while sampling: the fidelity/diversity knob
-    diffusion_train_steps:int = 3000  # minibatches of training
-    # 05_finetune
-    base_model:str = 'smollm2-135m-instruct'  # the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id
-    ft_precision:str = 'bf16-mixed'  # 'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs), 'bf16' or '4bit' (GPUs)
-    lora_rank:int = 16  # rank r of the adapters
-    lora_alpha:float = 32.0  # adapter scale α (the update is α/r·BA)
-    lora_dropout:float = 0.05  # dropout on the adapters' input
-    lora_targets:tuple = ('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj')  # linear layers that get adapters
-    lora_top_layers:int|None = 15  # adapt the last n transformer blocks only (None: all)
-    ft_train_records:int = 384  # training conversations per released dataset, the same number for every one
-    ft_val_records:int = 48  # validation conversations (from the same release, other patients) for early stopping
-    ft_epochs:int = 1  # passes over the training conversations
-    ft_batch_size:int = 8  # conversations per micro-batch
-    ft_grad_accum:int = 1  # micro-batches per optimiser step
-    ft_lr:float = 5e-4  # peak learning rate (AdamW; linear warm-up and decay)
-    ft_warmup:float = 0.1  # share of the steps spent warming up
-    ft_max_length:int = 512  # tokens per conversation; longer responses are cut
-    ft_eval_every:int = 8  # optimiser steps between validation losses
-    ft_patience:int = 3  # validations without improvement before stopping early
-    ft_gradient_checkpointing:bool = False  # recompute activations in the backward pass (memory for time; the 8B model)
-    gen_max_new_tokens:int = 128  # longest generated recommendation, in tokens
-    gen_batch_size:int = 16  # prompts per generation batch
-    gen_repetition_penalty:float = 1.2  # >1 discourages repeating a token (small models loop on lists under greedy decoding); 1: off
-    mia_records:int = 200  # most members (and as many non-members) membership inference tests
-    mia_min_k:float = 0.2  # share of least likely tokens the Min-K% attacks average
-    mia_bootstrap:int = 1000  # bootstrap resamples behind each confidence interval
-    mia_batch_size:int = 8  # conversations per scoring batch
-    # 07_metrics
-    eval_records:int = 48  # real held-out admissions every model answers (ROUGE, medication F1, the automated rubric)
-    eval_packet_cases:int = 12  # of those, the cases in the human-evaluation packet
-    scale_sizes:tuple = (1_000, 3_000, 10_000)  # admissions the scalability runs time the table stages at
-    scale_llm_records:tuple = (8, 16, 32)  # conversations the scalability runs time fine-tuning and scoring at
-    scale_train_steps:int = 300  # diffusion training minibatches in the scalability runs (its time is set by these, not by the rows)
-    root:Path = field(default_factory=project_root)  # project root (artifacts, runs, figures)
+    "Validated settings of one pipeline run, grouped by the stage that reads them; build it with `get_config`."
+    profile:str = setting('smoke', 'all', 'a key of `PROFILES`')
+    data:str = setting('simulated', 'all', "'simulated', 'demo' or a MIMIC-IV hosp directory")
+    n_patients:int = setting(300, '01_preprocess', 'size of the simulated cohort')
+    seed:int = setting(0, 'all', 'seeds python, numpy and torch', 'non-negative int')
+    test_frac:float = setting(0.2, '01_preprocess', 'share of *patients* held out for testing', '(0, 1)')
+    dp_epsilon:float = setting(1.0, '02_dp', 'per-record ε of the main differentially private release')
+    dp_sweep:tuple = setting((0.1, 0.5, 1.0, 2.0, 5.0, 10.0), '02_dp', 'ε of the releases for the privacy/utility curves', 'positive numbers')
+    dp_budget:float = setting(10.0, '02_dp', 'the most ε one release may spend per record; the ledger refuses more')
+    dp_sets:str = setting('keep', '02_dp', "diagnoses: 'keep' as they are, or 'sample' (one ICD category per record, ε-DP by padding and sampling)", ('keep', 'sample'))
+    k_anonymity:int = setting(5, '03_anonymize', 'target k over the quasi-identifiers')
+    max_suppression:float = setting(0.05, '03_anonymize', 'largest share of records that may be suppressed before generalising further', '[0, 1)')
+    age_band:int = setting(5, '03_anonymize', 'width of the finest age band, in years')
+    swap_rate:float = setting(0.05, '03_anonymize', 'share of records whose swapped attributes are exchanged within their stratum', '[0, 1)')
+    synth_top_k:int = setting(30, '04_synthesize', 'indicator columns per list field (diagnosis categories, procedure categories, medications)')
+    bn_method:str = setting('hill-climb', '04_synthesize', "Bayesian network structure: 'hill-climb' or 'chow-liu'", ('hill-climb', 'chow-liu'))
+    bn_max_indegree:int = setting(3, '04_synthesize', 'most parents of a column in the network')
+    bn_dp_epsilon:float|None = setting(None, '04_synthesize', 'ε of PrivBayes-style DP parameters; None: not DP')
+    diffusion_denoiser:str = setting('unet', '04_synthesize', "'unet', or 'mlp' (the ablation, which the stage also trains)", ('unet', 'mlp'))
+    diffusion_schedule:str = setting('cosine', '04_synthesize', "noise schedule: 'linear', 'cosine' or 'sigmoid'", ('linear', 'cosine', 'sigmoid'))
+    diffusion_tau:float = setting(1.0, '04_synthesize', 'temperature of the sigmoid schedule')
+    diffusion_steps:int = setting(200, '04_synthesize', 'diffusion steps T')
+    diffusion_temperature:float = setting(1.0, '04_synthesize', 'scale of the noise added while sampling: the fidelity/diversity knob')
+    diffusion_train_steps:int = setting(3000, '04_synthesize', 'minibatches of training')
+    base_model:str = setting('smollm2-135m-instruct', '05_finetune', 'the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id')
+    ft_precision:str = setting('bf16-mixed', '05_finetune', "'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)
+    lora_rank:int = setting(16, '05_finetune', 'rank r of the adapters')
+    lora_alpha:float = setting(32.0, '05_finetune', 'adapter scale α (the update is α/r·BA)')
+    lora_dropout:float = setting(0.05, '05_finetune', "dropout on the adapters' input", '[0, 1)')
+    lora_targets:tuple = setting(('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'), '05_finetune', 'linear layers that get adapters', 'names')
+    lora_top_layers:int|None = setting(15, '05_finetune', 'adapt the last n transformer blocks only (None: all)')
+    ft_train_records:int = setting(384, '05_finetune', 'training conversations per released dataset, the same number for every one')
+    ft_val_records:int = setting(48, '05_finetune', 'validation conversations (from the same release, other patients) for early stopping')
+    ft_epochs:int = setting(1, '05_finetune', 'passes over the training conversations')
+    ft_batch_size:int = setting(8, '05_finetune', 'conversations per micro-batch')
+    ft_grad_accum:int = setting(1, '05_finetune', 'micro-batches per optimiser step')
+    ft_lr:float = setting(5e-4, '05_finetune', 'peak learning rate (AdamW; linear warm-up and decay)')
+    ft_warmup:float = setting(0.1, '05_finetune', 'share of the steps spent warming up', '[0, 1)')
+    ft_max_length:int = setting(512, '05_finetune', 'tokens per conversation; longer responses are cut')
+    ft_eval_every:int = setting(8, '05_finetune', 'optimiser steps between validation losses')
+    ft_patience:int = setting(3, '05_finetune', 'validations without improvement before stopping early')
+    ft_gradient_checkpointing:bool = setting(False, '05_finetune', 'recompute activations in the backward pass (memory for time; the 8B model)')
+    gen_max_new_tokens:int = setting(128, 'generation', 'longest generated recommendation, in tokens')
+    gen_batch_size:int = setting(16, 'generation', 'prompts per generation batch')
+    gen_repetition_penalty:float = setting(1.2, 'generation', '>1 discourages repeating a token (small models loop on lists under greedy decoding); 1: off')
+    mia_records:int = setting(200, '06_mia', 'most members (and as many non-members) membership inference tests')
+    mia_min_k:float = setting(0.2, '06_mia', 'share of least likely tokens the Min-K% attacks average', '(0, 1]')
+    mia_bootstrap:int = setting(1000, '06_mia', 'bootstrap resamples behind each attack interval')
+    mia_batch_size:int = setting(8, '06_mia', 'conversations per scoring batch')
+    eval_records:int = setting(48, '07_metrics', 'real held-out admissions every model answers (ROUGE, medication F1, the automated rubric)')
+    eval_packet_cases:int = setting(12, '07_metrics', 'of those, the cases in the human-evaluation packet')
+    eval_bootstrap:int = setting(1000, '07_metrics', 'bootstrap resamples behind each utility interval')
+    scale_sizes:tuple = setting((1_000, 3_000, 10_000), '07_scaling', 'admissions the scalability runs time the table stages at', 'sizes ≥ 20')
+    scale_llm_records:tuple = setting((8, 16, 32), '07_scaling', 'conversations the scalability runs time fine-tuning and scoring at', 'sizes ≥ 1')
+    scale_train_steps:int = setting(300, '07_scaling', 'diffusion training minibatches in the scalability runs (its time is set by these, not by the rows)')
+    root:Path = field(default_factory=project_root, metadata=dict(stage='all', doc='project root (artifacts, runs, figures)', check='path'))
 
     @property
     def source_tag(self) -> str:
@@ -125,107 +128,77 @@ class Config:
         d = self.to_dict()
         return {n: d[n] for n in names}
 
+def settings_of(stage:str) -> tuple:
+    "Names of the `Config` fields that `stage` reads (its group), in declaration order."
+    return tuple(f.name for f in fields(Config) if f.metadata.get('stage') == stage)
+
+FT_SETTINGS = settings_of('05_finetune')  # what a fine-tuned adapter depends on (with the seed)
+
 # %% ../nbs/00_core.ipynb #91be695d
+class _Invalid(ValueError):
+    "What a setting must be (raised by a rule, turned into a message naming the setting)."
+
+def _rule(ok, what:str, keep=lambda v: v):
+    "A rule: `keep(v)` where `ok(v)`, else `_Invalid(what)`."
+    def check(v):
+        if not ok(v): raise _Invalid(what)
+        return keep(v)
+    return check
+
+def _is_int(v) -> bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+def _is_real(v) -> bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
+def _is_seq(v) -> bool: return not isinstance(v, (str, bytes, int, float)) and hasattr(v, '__len__')
+
+CHECKS = {  # rule name: check of one value (returns the value to keep)
+    'positive int': _rule(lambda v: _is_int(v) and v >= 1, "must be a positive integer"),
+    'non-negative int': _rule(lambda v: _is_int(v) and v >= 0, "must be a non-negative integer"),
+    'positive': _rule(lambda v: _is_real(v) and v > 0, "must be a positive number"),
+    '(0, 1)': _rule(lambda v: _is_real(v) and 0 < v < 1, "must be in (0, 1)"),
+    '[0, 1)': _rule(lambda v: _is_real(v) and 0 <= v < 1, "must be in [0, 1)"),
+    '(0, 1]': _rule(lambda v: _is_real(v) and 0 < v <= 1, "must be in (0, 1]"),
+    'bool': _rule(lambda v: isinstance(v, (bool, np.bool_)), "must be True or False", bool),
+    'name': _rule(lambda v: isinstance(v, (str, os.PathLike)) and bool(str(v).strip()), "must name something (a non-empty string)", str),
+    'names': _rule(lambda v: _is_seq(v) and len(v) > 0 and all(isinstance(x, str) and x for x in v), "must be a non-empty sequence of module names", tuple),
+    'positive numbers': _rule(lambda v: _is_seq(v) and len(v) > 0, "must be a non-empty sequence of ε", lambda v: tuple(float(x) for x in v)),
+    'sizes ≥ 20': _rule(lambda v: _is_seq(v) and all(_is_int(x) and x >= 20 for x in v), "must be a sequence of integers ≥ 20", lambda v: tuple(sorted(int(x) for x in v))),
+    'sizes ≥ 1': _rule(lambda v: _is_seq(v) and all(_is_int(x) and x >= 1 for x in v), "must be a sequence of integers ≥ 1", lambda v: tuple(sorted(int(x) for x in v))),
+    'path': _rule(lambda v: isinstance(v, (str, os.PathLike)), "must be a path", Path),
+}
+BY_TYPE = {'int': 'positive int', 'float': 'positive', 'bool': 'bool', 'str': 'name'}  # the rule of a field whose metadata names none
+
+def check_setting(f, v):
+    "The value to keep for `Config` field `f` given `v`, by the rule its metadata names (or its annotation implies); a `ValueError` naming the field if `v` breaks it."
+    kind = str(f.type).replace(' ', '')
+    if v is None and 'None' in kind.split('|'): return None
+    rule = f.metadata.get('check') or BY_TYPE[kind.split('|')[0]]
+    try:
+        if isinstance(rule, tuple):
+            if v not in rule: raise _Invalid(f"must be one of {rule}")
+            return v
+        out = CHECKS[rule](v)
+        if rule == 'positive numbers':  # each ε on its own, so the message points at the bad one
+            for i, x in enumerate(v): check_setting(_item_field(f'{f.name}[{i}]', 'float'), x)
+        return out
+    except _Invalid as e: raise ValueError(f"config parameter {f.name!r} {e}, got {v!r}") from None
+
+def _item_field(name:str, kind:str):
+    "A stand-in `Config` field called `name` of annotation `kind`: checks one item of a sequence setting under its own name."
+    from types import SimpleNamespace
+    return SimpleNamespace(name=name, type=kind, metadata={})
+
 def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config:
-    "The `Config` of `profile`, with `data` and any `overrides` (checked by name and type)."
+    "The `Config` of `profile`, with `data` and any `overrides`, each checked by name and by its field's rule."
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}: choose one of {sorted(PROFILES)}")
     if not isinstance(data, (str, os.PathLike)) or not str(data).strip(): raise ValueError("parameter 'data' must be 'simulated', 'demo' or a directory path")
     known = {f.name: f for f in fields(Config)}
     bad = sorted(set(overrides) - set(known))
     if bad: raise ValueError(f"unknown config parameter(s) {bad}: known are {sorted(known)}")
-    kw = {**PROFILES[profile], **overrides}
-    for k in ('n_patients', 'seed'):
-        if not isinstance(kw[k], (int, np.integer)) or isinstance(kw[k], bool) or kw[k] < (1 if k == 'n_patients' else 0):
-            raise ValueError(f"config parameter {k!r} must be a {'positive' if k == 'n_patients' else 'non-negative'} integer, got {kw[k]!r}")
-    if not 0 < float(kw['test_frac']) < 1: raise ValueError(f"config parameter 'test_frac' must be in (0, 1), got {kw['test_frac']!r}")
-    _check_privacy_settings(kw)
-    _check_finetune_settings(kw)
-    _check_mia_settings(kw)
-    _check_eval_settings(kw)
+    kw = {k: check_setting(known[k], v) for k, v in {**PROFILES[profile], **overrides}.items()}
+    get = lambda k: kw.get(k, known[k].default)
+    if get('eval_packet_cases') > get('eval_records'):
+        raise ValueError(f"config parameter 'eval_packet_cases' ({get('eval_packet_cases')}) cannot exceed 'eval_records' ({get('eval_records')})")
+    if len(set(get('scale_sizes'))) < 2: raise ValueError(f"config parameter 'scale_sizes' needs at least two different sizes, got {get('scale_sizes')!r}")
     return Config(profile=profile, data=str(data), **kw)
-
-def _positive(kw, k):
-    v = kw[k]
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) or v <= 0:
-        raise ValueError(f"config parameter {k!r} must be a positive number, got {v!r}")
-
-def _check_privacy_settings(kw):
-    "Validate the 02_dp and 03_anonymize settings in `kw` (a dict of overrides and defaults), in place."
-    defaults = {f.name: f.default for f in fields(Config)}
-    for k in ('dp_epsilon', 'dp_budget', 'dp_sweep', 'dp_sets', 'k_anonymity', 'max_suppression', 'age_band', 'swap_rate',
-              'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon', 'diffusion_denoiser', 'diffusion_schedule', 'diffusion_tau',
-              'diffusion_steps', 'diffusion_temperature', 'diffusion_train_steps'):
-        kw.setdefault(k, defaults[k])
-    _positive(kw, 'dp_epsilon'); _positive(kw, 'dp_budget')
-    sweep = kw['dp_sweep']
-    if isinstance(sweep, (int, float)) or not len(sweep): raise ValueError(f"config parameter 'dp_sweep' must be a non-empty sequence of ε, got {sweep!r}")
-    kw['dp_sweep'] = tuple(float(e) for e in sweep)
-    for i in range(len(sweep)): _positive({f'dp_sweep[{i}]': sweep[i]}, f'dp_sweep[{i}]')
-    if kw['dp_sets'] not in ('keep', 'sample'): raise ValueError(f"config parameter 'dp_sets' must be 'keep' or 'sample', got {kw['dp_sets']!r}")
-    if kw['bn_method'] not in ('hill-climb', 'chow-liu'): raise ValueError(f"config parameter 'bn_method' must be 'hill-climb' or 'chow-liu', got {kw['bn_method']!r}")
-    if kw['bn_dp_epsilon'] is not None: _positive(kw, 'bn_dp_epsilon')
-    if kw['diffusion_denoiser'] not in ('unet', 'mlp'): raise ValueError(f"config parameter 'diffusion_denoiser' must be 'unet' or 'mlp', got {kw['diffusion_denoiser']!r}")
-    if kw['diffusion_schedule'] not in ('linear', 'cosine', 'sigmoid'):
-        raise ValueError(f"config parameter 'diffusion_schedule' must be 'linear', 'cosine' or 'sigmoid', got {kw['diffusion_schedule']!r}")
-    _positive(kw, 'diffusion_tau'); _positive(kw, 'diffusion_temperature')
-    for k in ('k_anonymity', 'age_band', 'synth_top_k', 'bn_max_indegree', 'diffusion_steps', 'diffusion_train_steps'):
-        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
-            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
-    for k in ('max_suppression', 'swap_rate'):
-        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, float)) or not 0 <= kw[k] < 1:
-            raise ValueError(f"config parameter {k!r} must be in [0, 1), got {kw[k]!r}")
-
-FT_PRECISIONS = ('fp32', 'bf16-mixed', 'bf16', '4bit')
-FT_SETTINGS = ('base_model', 'ft_precision', 'lora_rank', 'lora_alpha', 'lora_dropout', 'lora_targets', 'lora_top_layers', 'ft_train_records',
-               'ft_val_records', 'ft_epochs', 'ft_batch_size', 'ft_grad_accum', 'ft_lr', 'ft_warmup', 'ft_max_length', 'ft_eval_every',
-               'ft_patience', 'ft_gradient_checkpointing')  # what a fine-tuned adapter depends on (with the seed)
-
-def _check_finetune_settings(kw):
-    "Validate the 05_finetune settings in `kw`, in place."
-    defaults = {f.name: f.default for f in fields(Config)}
-    for k in (*FT_SETTINGS, 'gen_max_new_tokens', 'gen_batch_size', 'gen_repetition_penalty'): kw.setdefault(k, defaults[k])
-    if not isinstance(kw['base_model'], (str, os.PathLike)) or not str(kw['base_model']).strip():
-        raise ValueError(f"config parameter 'base_model' must name a model, got {kw['base_model']!r}")
-    kw['base_model'] = str(kw['base_model'])
-    if kw['ft_precision'] not in FT_PRECISIONS: raise ValueError(f"config parameter 'ft_precision' must be one of {FT_PRECISIONS}, got {kw['ft_precision']!r}")
-    for k in ('lora_rank', 'ft_train_records', 'ft_val_records', 'ft_epochs', 'ft_batch_size', 'ft_grad_accum', 'ft_max_length', 'ft_eval_every',
-              'ft_patience', 'gen_max_new_tokens', 'gen_batch_size') + (('lora_top_layers',) if kw['lora_top_layers'] is not None else ()):
-        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
-            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
-    _positive(kw, 'lora_alpha'); _positive(kw, 'ft_lr'); _positive(kw, 'gen_repetition_penalty')
-    for k in ('lora_dropout', 'ft_warmup'):
-        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, float)) or not 0 <= kw[k] < 1:
-            raise ValueError(f"config parameter {k!r} must be in [0, 1), got {kw[k]!r}")
-    t = kw['lora_targets']
-    if isinstance(t, str) or not len(t) or not all(isinstance(x, str) and x for x in t):
-        raise ValueError(f"config parameter 'lora_targets' must be a non-empty sequence of module names, got {t!r}")
-    kw['lora_targets'] = tuple(t)
-
-def _check_mia_settings(kw):
-    "Validate the 06_mia settings in `kw`, in place."
-    defaults = {f.name: f.default for f in fields(Config)}
-    for k in ('mia_records', 'mia_min_k', 'mia_bootstrap', 'mia_batch_size'): kw.setdefault(k, defaults[k])
-    for k in ('mia_records', 'mia_bootstrap', 'mia_batch_size'):
-        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
-            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
-    if isinstance(kw['mia_min_k'], bool) or not isinstance(kw['mia_min_k'], (int, float)) or not 0 < kw['mia_min_k'] <= 1:
-        raise ValueError(f"config parameter 'mia_min_k' must be in (0, 1], got {kw['mia_min_k']!r}")
-
-def _check_eval_settings(kw):
-    "Validate the 07_metrics settings in `kw`, in place."
-    defaults = {f.name: f.default for f in fields(Config)}
-    for k in ('eval_records', 'eval_packet_cases', 'scale_sizes', 'scale_llm_records', 'scale_train_steps'): kw.setdefault(k, defaults[k])
-    for k in ('eval_records', 'eval_packet_cases', 'scale_train_steps'):
-        if isinstance(kw[k], bool) or not isinstance(kw[k], (int, np.integer)) or kw[k] < 1:
-            raise ValueError(f"config parameter {k!r} must be a positive integer, got {kw[k]!r}")
-    if kw['eval_packet_cases'] > kw['eval_records']:
-        raise ValueError(f"config parameter 'eval_packet_cases' ({kw['eval_packet_cases']}) cannot exceed 'eval_records' ({kw['eval_records']})")
-    for k, least in (('scale_sizes', 20), ('scale_llm_records', 1)):
-        v = kw[k]
-        if isinstance(v, (str, int, float)) or not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= least for x in v):
-            raise ValueError(f"config parameter {k!r} must be a sequence of integers ≥ {least}, got {v!r}")
-        kw[k] = tuple(sorted(int(x) for x in v))
-    if len(set(kw['scale_sizes'])) < 2: raise ValueError(f"config parameter 'scale_sizes' needs at least two different sizes, got {kw['scale_sizes']!r}")
 
 # %% ../nbs/00_core.ipynb #5a94dd47
 def seed_everything(seed:int) -> np.random.Generator:
@@ -303,9 +276,52 @@ def mark_stage_done(stage_dir:Path|str, fp:str, **info) -> Path:
     return write_json(dict(fingerprint=fp, finished=datetime.datetime.now(datetime.timezone.utc).isoformat(), **info), Path(stage_dir)/'_done.json')
 
 # %% ../nbs/00_core.ipynb #2bf1a1f6
+def _module_file(name:str) -> Path|None:
+    "The source file of module `name` of an importable package, found without importing it (None if it is not a module)."
+    import importlib.util
+    top, _, rest = name.partition('.')
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations: return None
+    base = Path(next(iter(spec.submodule_search_locations))).joinpath(*rest.split('.')) if rest else Path(spec.origin).parent
+    for f in (base.with_suffix('.py'), base/'__init__.py'):
+        if f.is_file(): return f
+    return None
+
+def module_imports(name:str) -> set:
+    "Modules of `name`'s own top-level package that module `name` imports anywhere in its source."
+    path = _module_file(name)
+    if path is None: raise ModuleNotFoundError(f"no module {name!r}")
+    top, package = name.split('.')[0], name if path.name == '__init__.py' else name.rpartition('.')[0]
+    found = set()
+    for n in ast.walk(ast.parse(path.read_text(encoding='utf-8'), str(path))):
+        if isinstance(n, ast.Import): names = [a.name for a in n.names]
+        elif isinstance(n, ast.ImportFrom):
+            base = ('.'*n.level + (n.module or '')) if n.level else n.module
+            if n.level:
+                import importlib.util
+                base = importlib.util.resolve_name(base, package)
+            names = [base] + [f'{base}.{a.name}' for a in n.names]
+        elif isinstance(n, ast.Call) and getattr(n.func, 'attr', getattr(n.func, 'id', None)) == 'import_module' and n.args and isinstance(n.args[0], ast.Constant):
+            names = [n.args[0].value]
+        else: continue
+        found |= {m for m in names if isinstance(m, str) and m.split('.')[0] == top and m != name and _module_file(m)}
+    return found
+
+def module_closure(*names) -> list:
+    "`names` and every module of their package they import, transitively, with the packages they sit in; sorted."
+    seen, todo = set(), list(names)
+    while todo:
+        m = todo.pop()
+        if m in seen: continue
+        seen.add(m)
+        parts = m.split('.')
+        todo += ['.'.join(parts[:i]) for i in range(1, len(parts))] + sorted(module_imports(m))
+    return sorted(seen)
+
 def code_fingerprint(*modules) -> str:
-    "A short hash of the source files of `modules` (module objects)."
-    return fingerprint(*[Path(m.__file__).read_text(encoding='utf-8') for m in modules])
+    "A short hash of the source of `modules` (names or module objects) and of everything they import from their package, transitively."
+    names = [m if isinstance(m, str) else m.__name__ for m in modules]
+    return fingerprint([(m, _module_file(m).read_text(encoding='utf-8')) for m in module_closure(*names)])
 
 # %% ../nbs/00_core.ipynb #067f6808
 def _vm_hwm_kb():
@@ -379,6 +395,45 @@ def print_stage_ledger(cfg:Config):
     print(f"stage ledger ({cfg.ledger_path}):"); print(last[cols].to_string(index=False))
     return last
 
+# %% ../nbs/00_core.ipynb #c9890a57
+@dataclass(frozen=True)
+class Stage:
+    "One pipeline stage: its folder, upstream stages, settings, outputs and runner module, from which its cache key is computed."
+    name:str  # folder under the artifacts directory, e.g. '02_dp'
+    module:str  # the runner module; its ppgenai imports, transitively, are the stage's code
+    settings:tuple = ()  # `Config` fields its results depend on
+    inputs:tuple = ()  # upstream `Stage`s whose results it reads
+    outputs:tuple = ()  # files (relative to its folder) a finished run leaves
+    shared:bool = False  # one folder per profile for every data source
+
+    def dir(self, cfg:Config) -> Path:
+        "The stage's folder for `cfg`."
+        return cfg.root/'artifacts'/cfg.profile/self.name if self.shared else cfg.stage_dir(self.name)
+
+    def done_key(self, cfg:Config, sub:str='') -> str:
+        "The key of the finished result in the folder (or `sub`-folder), or `FileNotFoundError` naming the stage to run."
+        done = self.dir(cfg)/sub/'_done.json'
+        if not done.exists(): raise FileNotFoundError(f"{done} not found: run stage {self.name} ({self.module}) first")
+        return read_json(done)['fingerprint']
+
+    def key(self, cfg:Config, *parts, inputs:tuple|None=None, settings:tuple|None=None) -> str:
+        "Cache key of the stage (or of a piece of it, with `parts` and a subset of `inputs` and `settings`) under `cfg`."
+        ups = self.inputs if inputs is None else inputs
+        return fingerprint(self.name, cfg.select(*(self.settings if settings is None else settings)), {s.name: s.done_key(cfg) for s in ups},
+                           code_fingerprint(self.module), list(parts))
+
+    def is_cached(self, cfg:Config, key:str, sub:str='', outputs:tuple|None=None) -> bool:
+        "Does the folder (or `sub`-folder) hold a finished result for `key` with every output?"
+        return stage_is_cached(self.dir(cfg)/sub, key, self.outputs if outputs is None and not sub else outputs or ())
+
+    def mark_done(self, cfg:Config, key:str, sub:str='', **info) -> Path:
+        "Record, last, that the folder (or `sub`-folder) holds the complete result for `key`."
+        return mark_stage_done(self.dir(cfg)/sub, key, stage=self.name, **info)
+
+    def timer(self, cfg:Config, part:str=''):
+        "`stage_timer` for this stage (or a `part` of it), recorded in `cfg`'s stage ledger."
+        return stage_timer(self.name + (f'_{part}' if part else ''), cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag)
+
 # %% ../nbs/00_core.ipynb #aa400bbd
 def git_commit(root:Path|str|None=None) -> dict:
     "The current git commit of `root` and whether the tree has uncommitted changes (None outside git)."
@@ -405,10 +460,15 @@ def reproduce_command(cfg:Config) -> str:
     return f"make reproduce PROFILE={cfg.profile}{data}"
 
 # %% ../nbs/00_core.ipynb #2c7dada4
+def figure_name(name:str, cfg:Config) -> str:
+    "The file name (no extension) of figure `name` under `cfg`: the profile and the data source are part of it, so no run overwrites another's."
+    return f'{name}_{cfg.profile}_{cfg.source_tag}'
+
 def save_figure(fig, name:str, cfg:Config, params:dict|None=None, dpi:int=150, notebook:str|None=None, caption:str='') -> dict:
-    "Save `fig` as `<figures_dir>/<name>.png/.pdf` plus `<name>.json` with its provenance (and the `notebook` that drew it); return the paths."
+    "Save `fig` as `<figures_dir>/<figure_name>.png/.pdf` plus `.json` with its provenance (and the `notebook` that drew it); return the paths."
     from ppgenai import __version__
-    out = Path(cfg.figures_dir); paths = {}
+    out, name = Path(cfg.figures_dir), figure_name(name, cfg)
+    paths = {}
     for ext in ('png', 'pdf'):
         with atomic_path(out/f'{name}.{ext}') as tmp: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches='tight')
         paths[ext] = out/f'{name}.{ext}'

@@ -4,19 +4,18 @@
 
 # %% ../nbs/02_dp.ipynb #b1ff1dd6
 from __future__ import annotations
-import importlib, math, os, shutil
+import math, os, shutil
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, localcontext
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached,
-                          mark_stage_done, stage_timer, data_source_description)
-from .preprocess import RACE_GROUPS
+from .core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
+from .preprocess import RACE_GROUPS, PREPROCESS_STAGE
 
 # %% auto #0
-__all__ = ['NO_ITEM', 'DP_NUMERIC', 'MIMIC_DOMAINS', 'DP_CATEGORICAL', 'DP_OUTPUTS', 'random_words', 'uniform_open01',
-           'uniform_ints', 'random_bits', 'discrete_laplace', 'laplace_mechanism', 'keep_threshold',
+__all__ = ['NO_ITEM', 'DP_NUMERIC', 'MIMIC_DOMAINS', 'DP_CATEGORICAL', 'DP_OUTPUTS', 'DP_STAGE', 'random_words', 'uniform_open01',
+           'uniform_ints', 'random_bits', 'discrete_laplace', 'check_epsilon', 'laplace_mechanism', 'keep_threshold',
            'randomised_response', 'sample_set_mechanism', 'PrivacyBudgetError', 'PrivacyLedger', 'audit_epsilon',
            'dp_release', 'release_utility', 'run_dp', 'dp_utility_figure']
 
@@ -76,7 +75,8 @@ def discrete_laplace(n:int, scale:float, rng:np.random.Generator|None=None) -> n
         todo = todo[~ok]
     return out
 
-def _check_epsilon(epsilon, name='epsilon'):
+def check_epsilon(epsilon, name='epsilon') -> float:
+    "`epsilon` as a float, or a `ValueError` naming `name` unless it is a positive finite number."
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)) or not math.isfinite(epsilon) or epsilon <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {epsilon!r}")
     return float(epsilon)
@@ -84,7 +84,7 @@ def _check_epsilon(epsilon, name='epsilon'):
 def laplace_mechanism(values, lower:float, upper:float, epsilon:float, step:float|None=None, clamp_output:bool=True,
                       backend:str='vectorised', name:str='values', rng:np.random.Generator|None=None) -> tuple:
     "Release each of `values` with ε-DP; return `(released, info)`."
-    epsilon = _check_epsilon(epsilon)
+    epsilon = check_epsilon(epsilon)
     if rng is not None and backend != 'vectorised': raise ValueError(f"{name}: a seeded rng works only with backend='vectorised'")
     if lower is None or upper is None: raise ValueError(f"{name}: the Laplace mechanism needs declared bounds (lower, upper)")
     if not (math.isfinite(lower) and math.isfinite(upper) and lower < upper): raise ValueError(f"{name}: bounds must be finite with lower < upper, got ({lower}, {upper})")
@@ -133,7 +133,7 @@ def _from_codes(codes, cats, like):
 
 def randomised_response(values, categories, epsilon:float, backend:str='vectorised', name:str='values', rng:np.random.Generator|None=None) -> tuple:
     "Release each of `values` with k-ary randomised response over the public `categories`; return `(released, info)` (a Series for a Series)."
-    epsilon = _check_epsilon(epsilon)
+    epsilon = check_epsilon(epsilon)
     if rng is not None and backend != 'vectorised': raise ValueError(f"{name}: a seeded rng works only with backend='vectorised'")
     cats = list(categories)
     if len(cats) < 2 or len(set(cats)) != len(cats): raise ValueError(f"{name}: categories must be at least 2 distinct values")
@@ -188,7 +188,7 @@ class PrivacyBudgetError(ValueError):
 class PrivacyLedger:
     "The ε (and δ) spent per record on one released dataset, with the composition used."
     def __init__(self, budget_epsilon:float, budget_delta:float=0.0, description:str=''):
-        self.budget_epsilon = _check_epsilon(budget_epsilon, 'budget_epsilon')
+        self.budget_epsilon = check_epsilon(budget_epsilon, 'budget_epsilon')
         if not 0 <= budget_delta < 1: raise ValueError(f"budget_delta must be in [0, 1), got {budget_delta!r}")
         self.budget_delta, self.description, self.entries, self.unprotected = float(budget_delta), description, [], {}
 
@@ -209,7 +209,7 @@ class PrivacyLedger:
         new = []
         for c in charges:
             if 'attribute' not in c or 'mechanism' not in c: raise ValueError(f"a charge needs 'mechanism' and 'attribute': {c}")
-            new.append(dict(c, epsilon=_check_epsilon(c.get('epsilon'), f"epsilon of {c['attribute']!r}"), delta=float(c.get('delta', 0.0)),
+            new.append(dict(c, epsilon=check_epsilon(c.get('epsilon'), f"epsilon of {c['attribute']!r}"), delta=float(c.get('delta', 0.0)),
                             composition='parallel' if c.get('group') else 'sequential'))
         eps, delta = self._compose(self.entries + new)
         if eps > self.budget_epsilon*(1 + 1e-9) or delta > self.budget_delta + 1e-15:
@@ -291,7 +291,7 @@ DP_CATEGORICAL = tuple(MIMIC_DOMAINS)
 def dp_release(df:pd.DataFrame, epsilon:float, numeric:dict=DP_NUMERIC, categorical=DP_CATEGORICAL, domains:dict=MIMIC_DOMAINS,
                weights:dict|None=None, sets:str='keep', max_items:int=10, budget:float|None=None, backend:str='vectorised') -> tuple:
     "Release `df` with ε-DP per record over the protected attributes; return `(released, ledger)`."
-    epsilon = _check_epsilon(epsilon)
+    epsilon = check_epsilon(epsilon)
     if sets not in ('keep', 'sample'): raise ValueError(f"sets must be 'keep' or 'sample', got {sets!r}")
     attrs = [*numeric, *categorical] + (['diagnosis_codes'] if sets == 'sample' else [])
     missing = [c for c in attrs if c not in df.columns]
@@ -344,15 +344,16 @@ def release_utility(orig:pd.DataFrame, released:pd.DataFrame, numeric=DP_NUMERIC
     u = {a: float(np.mean(np.abs(released[a].to_numpy(float) - orig[a].to_numpy(float))))/(b['upper'] - b['lower']) for a, b in numeric.items()}
     return u | {a: float((released[a].to_numpy() == orig[a].to_numpy()).mean()) for a in categorical}
 
+DP_STAGE = Stage('02_dp', 'ppgenai.dp', settings=settings_of('02_dp'), inputs=(PREPROCESS_STAGE,), outputs=DP_OUTPUTS)
+
 def run_dp(cfg:Config, force:bool=False) -> dict:
     "Run stage 02 for `cfg` (or reuse its cached result); return the stage report."
     src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
     if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.preprocess.run_preprocess) first")
-    out = cfg.stage_dir('02_dp')
-    fp = fingerprint('02_dp', cfg.select('dp_epsilon', 'dp_sweep', 'dp_budget', 'dp_sets'), read_json(cfg.stage_dir('01_preprocess')/'_done.json')['fingerprint'],
-                     code_fingerprint(importlib.import_module('ppgenai.dp')))
-    if not force and stage_is_cached(out, fp, DP_OUTPUTS): return read_json(out/'report.json') | dict(cached=True)
-    with stage_timer('02_dp', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    out = DP_STAGE.dir(cfg)
+    fp = DP_STAGE.key(cfg)
+    if not force and DP_STAGE.is_cached(cfg, fp): return read_json(out/'report.json') | dict(cached=True)
+    with DP_STAGE.timer(cfg) as rec:
         adm = pd.read_parquet(src)
         train = adm[adm.split == 'train'].reset_index(drop=True)
         per_person = int(train.groupby('subject_id').size().max())
@@ -373,7 +374,7 @@ def run_dp(cfg:Config, force:bool=False) -> dict:
                           randomness='os.urandom (CSPRNG), not seeded: every run draws a new release')
             write_json(report, tmp/'report.json')
         rec['rows_in'] = rec['rows_out'] = len(train)
-    mark_stage_done(out, fp, stage='02_dp')
+    DP_STAGE.mark_done(cfg, fp)
     return report | dict(cached=False)
 
 # %% ../nbs/02_dp.ipynb #828eec68

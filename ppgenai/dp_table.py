@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, warnings
 import numpy as np
 import pandas as pd
-from .dp import laplace_mechanism, randomised_response, PrivacyLedger, _check_epsilon
+from .dp import laplace_mechanism, randomised_response, PrivacyLedger, check_epsilon
 from .schema import TableError, check_table, check_columns
 
 # %% auto #0
@@ -35,8 +35,8 @@ def _split_epsilon(epsilon, columns:list) -> dict:
     if isinstance(epsilon, dict):
         missing, extra = [c for c in columns if c not in epsilon], [c for c in epsilon if c not in columns]
         if missing or extra: raise TableError(f"epsilon: the dict must name exactly the released columns; missing {missing}, not released {extra}")
-        return {c: _check_epsilon(epsilon[c], f'epsilon of {c!r}') for c in columns}
-    total = _check_epsilon(epsilon, 'epsilon')
+        return {c: check_epsilon(epsilon[c], f'epsilon of {c!r}') for c in columns}
+    total = check_epsilon(epsilon, 'epsilon')
     return {c: total/len(columns) for c in columns}
 
 def check_release(df:pd.DataFrame, bounds:dict|None=None, categories:dict|None=None, epsilon=1.0, name:str='table') -> tuple:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import Config, read_json, save_figure, data_source_description, atomic_write
+from .core import Config, read_json, save_figure, figure_name, data_source_description, atomic_write
 from .mia import mia_figure
 from .evaluation.human import CRITERIA, PROXY_RATER
 
@@ -137,17 +137,17 @@ def scalability_figure(runs:pd.DataFrame, summary:pd.DataFrame, source:str):
 def draw_figures(cfg:Config) -> list:
     "Draw and save every stage-08 figure of `cfg` from the results files; return their names."
     import matplotlib.pyplot as plt
-    r, src, tag = load_results(cfg), data_source_description(cfg), cfg.source_tag
-    figs = {f'mia_{tag}': (mia_figure(r['mia'], r['roc'], src), 'Membership inference on every fine-tuned model and released table: AUC with 95% CIs, strongest ROC per model, table attacks.'),
-            f'utility_{tag}': (utility_figure(r['text'], src), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
-            f'human_eval_{tag}': (human_eval_figure(r['human'], src), 'Rubric means per model (radar).' + (' AUTOMATED PROXY, NOT HUMAN RATINGS.' if r['human'].rater_kind.iloc[0] == PROXY_RATER else ' Human ratings.')),
-            f'synthetic_quality_{tag}': (synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of each synthetic-data generator.'),
-            f'dp_tradeoff_{tag}': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the DP releases against epsilon.'),
-            f'scalability_{tag}': (scalability_figure(r['scaling_runs'], r['scaling'], src), 'Wall time and peak memory of every stage against input size (log-log), with growth exponents.')}
+    r, src = load_results(cfg), data_source_description(cfg)
+    figs = {'mia': (mia_figure(r['mia'], r['roc'], src), 'Membership inference on every fine-tuned model and released table: AUC with 95% CIs, strongest ROC per model, table attacks.'),
+            'utility': (utility_figure(r['text'], src), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
+            'human_eval': (human_eval_figure(r['human'], src), 'Rubric means per model (radar).' + (' AUTOMATED PROXY, NOT HUMAN RATINGS.' if r['human'].rater_kind.iloc[0] == PROXY_RATER else ' Human ratings.')),
+            'synthetic_quality': (synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of each synthetic-data generator.'),
+            'dp_tradeoff': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the DP releases against epsilon.'),
+            'scalability': (scalability_figure(r['scaling_runs'], r['scaling'], src), 'Wall time and peak memory of every stage against input size (log-log), with growth exponents.')}
     for name, (fig, caption) in figs.items():
         save_figure(fig, name, cfg, params=dict(results=[str(cfg.stage_dir(s)/f) for s, f in RESULT_FILES.values()]), notebook='08_figures', caption=caption)
         plt.close(fig)
-    return list(figs)
+    return [figure_name(n, cfg) for n in figs]
 
 def figures_readme(folder:Path|str) -> Path:
     "Write `README.md` in `folder`: every figure whose provenance JSON is there, with caption, notebook, command and data source."

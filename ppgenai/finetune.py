@@ -4,22 +4,23 @@
 
 # %% ../nbs/05_finetune.ipynb #70e97b7b
 from __future__ import annotations
-import importlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, FT_SETTINGS, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached, mark_stage_done,
-                          stage_timer, data_source_description, seed_everything)
+from .core import Config, Stage, FT_SETTINGS, atomic_dir, write_json, read_json, data_source_description, seed_everything
 from .hosp import sha256_file
-from .preprocess import instruction_records
+from .preprocess import instruction_records, PREPROCESS_STAGE
+from .dp import DP_STAGE
+from .anonymize import ANON_STAGE
+from .synthesize import SYNTH_STAGE
 from .anonymize import load_key, key_id, link_pseudonyms, HashKeyError
 from .llm.model import resolve_base_model, load_base_model, generate, release_memory
-from .llm.lora import attach_lora, train_lora, load_adapter
+from .llm.lora import attach_lora, train_lora, load_finetuned
 
 # %% auto #0
-__all__ = ['VARIANTS', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'released_path', 'released_table', 'finetune_split',
-           'linked_split', 'conversations', 'finetune_variant', 'sample_cases', 'answer_samples', 'run_finetune',
-           'finetuned_model', 'finetune_figure']
+__all__ = ['VARIANTS', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'FINETUNE_STAGE', 'released_path', 'released_table',
+           'finetune_split', 'linked_split', 'conversations', 'finetune_variant', 'base_identity', 'sample_cases',
+           'answer_samples', 'release_key', 'run_finetune', 'finetuned_model', 'finetune_figure']
 
 # %% ../nbs/05_finetune.ipynb #ee70c5e3
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -88,7 +89,7 @@ def finetune_variant(cfg:Config, base_ref:str, train:pd.DataFrame, val:pd.DataFr
                      eval_every=cfg.ft_eval_every, patience=cfg.ft_patience, seed=cfg.seed, progress=progress)
     return model, tok, log
 
-def _base_identity(base_ref:str) -> str:
+def base_identity(base_ref:str) -> str:
     "What the base model is: the GGUF hash of an export, or the folder / hub id."
     export = Path(base_ref)/'ppgenai_export.json'
     return read_json(export)['source_sha256'] if export.exists() else base_ref
@@ -107,10 +108,10 @@ def answer_samples(cfg:Config, model, tok) -> list:
 
 def _ids(s:pd.Series) -> list: return [int(v) if isinstance(v, (int, np.integer)) else str(v) for v in s]
 
-def _release_key(cfg:Config, key:bytes|None) -> bytes:
+def release_key(cfg:Config, key:bytes|None) -> bytes:
     "The hash key stage 03 made the anonymised release with (default: `load_key()`), checked against the release's report."
     key = load_key() if key is None else key
-    used = read_json(cfg.stage_dir('03_anonymize')/'report.json')['key_id']
+    used = read_json(ANON_STAGE.dir(cfg)/'report.json')['key_id']
     if key_id(key) != used: raise HashKeyError(f"the hash key given (key_id {key_id(key)}) is not the one the anonymised release was made with ({used})")
     return key
 
@@ -119,21 +120,23 @@ def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
     if variant == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
     return finetune_split(released_table(cfg, variant), *args)
 
+FINETUNE_STAGE = Stage('05_finetune', 'ppgenai.finetune', settings=('seed', *FT_SETTINGS), inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE))
+
 def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 05 for `cfg` on `variants` (each cached on its own; `key`: stage 03's hash key, default `load_key()`); return the stage report."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     paths = {v: released_path(cfg, v) for v in variants}  # every release must exist before anything trains
-    out = cfg.stage_dir('05_finetune')
-    mods = [importlib.import_module(m) for m in ('ppgenai.finetune', 'ppgenai.llm.model', 'ppgenai.llm.lora', 'ppgenai.preprocess')]
+    out = FINETUNE_STAGE.dir(cfg)
     report = dict(stage='05_finetune', source=data_source_description(cfg), base_model=cfg.base_model, settings=cfg.select(*FT_SETTINGS),
                   variants={})
+    keys = {}
     for v in variants:
         vdir = out/v
-        fp = fingerprint('05_finetune', v, cfg.select('seed', *FT_SETTINGS), sha256_file(paths[v]), _base_identity(base_ref), code_fingerprint(*mods))
-        cached = not force and stage_is_cached(vdir, fp, FT_OUTPUTS)
+        fp = keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), inputs=())  # each model on its own release only
+        cached = not force and FINETUNE_STAGE.is_cached(cfg, fp, sub=v, outputs=FT_OUTPUTS)
         if not cached:
-            train, val = _split(cfg, v, _release_key(cfg, key) if v == 'anonymised' else None)
-            with stage_timer(f'05_finetune_{v}', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+            train, val = _split(cfg, v, release_key(cfg, key) if v == 'anonymised' else None)
+            with FINETUNE_STAGE.timer(cfg, v) as rec:
                 model, tok, log = finetune_variant(cfg, base_ref, train, val, progress=progress)
                 rec['rows_in'] = len(train)
             samples = answer_samples(cfg, model, tok)
@@ -146,7 +149,7 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
                 write_json(dict(train=dict(hadm_id=_ids(train.hadm_id), subject_id=_ids(train.subject_id)),
                                 val=dict(hadm_id=_ids(val.hadm_id), subject_id=_ids(val.subject_id))), tmp/'records.json')
                 write_json(samples, tmp/'samples.json')
-            mark_stage_done(vdir, fp, stage='05_finetune', variant=v)
+            FINETUNE_STAGE.mark_done(cfg, fp, sub=v, variant=v)
             del model; release_memory()
         log = read_json(vdir/'training_log.json')
         report['variants'][v] = dict(cached=cached, train_records=log['train']['examples'], val_records=log['val']['examples'],
@@ -154,14 +157,14 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
                                      initial_val_loss=round(log['initial_val_loss'], 4), best_val_loss=round(log['best_val_loss'], 4),
                                      wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'])
     write_json(report, out/'report.json')
+    FINETUNE_STAGE.mark_done(cfg, FINETUNE_STAGE.key(cfg, keys, inputs=()), variants=list(variants))  # what stage 06 keys on: these models
     return report
 
 def finetuned_model(cfg:Config, variant:str) -> tuple:
     "(model, tokenizer): the base model with `variant`'s trained adapter, ready to score or generate."
-    adapter = cfg.stage_dir('05_finetune')/variant/'adapter'
+    adapter = FINETUNE_STAGE.dir(cfg)/variant/'adapter'
     if not (adapter/'adapter_config.json').exists(): raise FileNotFoundError(f"{adapter} not found: run stage 05 (run_finetune) for {variant!r} first")
-    model, tok = load_base_model(resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models'), cfg.ft_precision)
-    return load_adapter(model, adapter).eval(), tok
+    return load_finetuned(resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models'), adapter, cfg.ft_precision)
 
 # %% ../nbs/05_finetune.ipynb #0540edc7
 def finetune_figure(logs:dict, source:str):

@@ -4,16 +4,16 @@
 
 # %% ../nbs/07_metrics.ipynb #2a1e1806
 from __future__ import annotations
-import importlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached, mark_stage_done,
-                          stage_timer, data_source_description)
-from .finetune import VARIANTS, released_path, conversations, finetune_split
-from .mia import scored_models, model_stats
+from .core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
+from .hosp import sha256_file
+from .preprocess import PREPROCESS_STAGE
+from .finetune import VARIANTS, FINETUNE_STAGE, released_path, conversations, finetune_split
+from .mia import MIA_STAGE, scored_models, load_token_stats
 from .llm.model import generate, release_memory
-from .dp import DP_NUMERIC, DP_CATEGORICAL
+from .dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
 from .attacks.metrics import attack_metrics
 from .attacks.tables import table_view, DistanceEncoder, dcr_scores, linkage_attack
 from .evaluation.text import bootstrap_ci, perplexity, recommendation_scores, summarise_scores
@@ -22,11 +22,16 @@ from .evaluation.human import (rating_packet, write_packet, read_ratings, proxy_
 from .evaluation.scaling import scaling_runs, scaling_summary
 
 # %% auto #0
-__all__ = ['MODELS', 'METRICS_OUTPUTS', 'SCALING_MODULES', 'eval_cases', 'model_answers', 'heldout_perplexity',
-           'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'run_metrics']
+__all__ = ['MODELS', 'METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases', 'model_answers',
+           'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'scaling', 'run_metrics']
 
 # %% ../nbs/07_metrics.ipynb #c28944c8
 MODELS = ('base', *VARIANTS)  # the base model is the floor every fine-tuned model should beat
+METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
+                   'scaling_runs.parquet', 'scaling_summary.parquet', 'report.json')  # in the stage's results/ folder
+GENERATION_SETTINGS = settings_of('generation')
+METRICS_STAGE = Stage('07_metrics', 'ppgenai.metrics', settings=('seed', *settings_of('07_metrics'), *GENERATION_SETTINGS),
+                      inputs=(PREPROCESS_STAGE, DP_STAGE, FINETUNE_STAGE, MIA_STAGE), outputs=tuple(f'results/{o}' for o in METRICS_OUTPUTS))
 
 def eval_cases(cfg:Config) -> pd.DataFrame:
     "`cfg.eval_records` real held-out admissions, drawn by patient with the seed."
@@ -38,43 +43,42 @@ def eval_cases(cfg:Config) -> pd.DataFrame:
 
 def model_answers(cfg:Config, name:str, model_fp:str, load, cases:pd.DataFrame, force:bool=False) -> list:
     "The answers of the model `load()` returns to `cases` (cached as `name` under `model_fp`)."
-    path = cfg.stage_dir('07_metrics')/'answers'/f'{name}.json'
-    fp = fingerprint('07_metrics answers', model_fp, [int(h) for h in cases.hadm_id], cfg.select('gen_max_new_tokens', 'gen_batch_size', 'gen_repetition_penalty'),
-                     code_fingerprint(importlib.import_module('ppgenai.llm.model'), importlib.import_module('ppgenai.preprocess')))
-    if not force and path.exists() and (cached := read_json(path)).get('fingerprint') == fp: return cached['answers']
-    with stage_timer(f'07_generate_{name}', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    sub = f'answers/{name}'
+    fp = METRICS_STAGE.key(cfg, 'answers', model_fp, [int(h) for h in cases.hadm_id], inputs=(), settings=GENERATION_SETTINGS)
+    if not force and METRICS_STAGE.is_cached(cfg, fp, sub=sub, outputs=('answers.json',)): return read_json(METRICS_STAGE.dir(cfg)/sub/'answers.json')['answers']
+    with METRICS_STAGE.timer(cfg, f'generate_{name}') as rec:
         model, tok = load()
         answers = generate(model, tok, conversations(cases), max_new_tokens=cfg.gen_max_new_tokens, batch_size=cfg.gen_batch_size,
                            repetition_penalty=cfg.gen_repetition_penalty)
         rec['rows_in'] = len(cases)
-    write_json(dict(fingerprint=fp, hadm_id=[int(h) for h in cases.hadm_id], answers=answers, wall_s=rec['wall_s']), path)
+    write_json(dict(hadm_id=[int(h) for h in cases.hadm_id], answers=answers, wall_s=rec['wall_s']), METRICS_STAGE.dir(cfg)/sub/'answers.json')
+    METRICS_STAGE.mark_done(cfg, fp, sub=sub)
     del model; release_memory()
     return answers
 
 # %% ../nbs/07_metrics.ipynb #3e722d5a
 def _mia_sets(cfg:Config) -> tuple:
     "(members, nonmembers): the real admissions stage 06 attacked, in its order."
-    path = cfg.stage_dir('06_mia')/'results'/'report.json'
+    path = MIA_STAGE.dir(cfg)/'results'/'report.json'
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 06 (ppgenai.mia.run_mia) first")
     rpt = read_json(path)
     adm = pd.read_parquet(released_path(cfg, 'raw')).set_index('hadm_id', drop=False)
     return tuple(adm.loc[rpt[k]].reset_index(drop=True) for k in ('member_ids', 'nonmember_ids'))
 
-def heldout_perplexity(cfg:Config, models:dict, force:bool=False) -> pd.DataFrame:
-    "model, metric='perplexity', value, low, high, n: each model's perplexity on stage 06's real held-out non-members."
-    members, nonmembers = _mia_sets(cfg)
-    convs = conversations(pd.concat([members, nonmembers], ignore_index=True))
+def heldout_perplexity(cfg:Config, models) -> pd.DataFrame:
+    "model, metric='perplexity', value, low, high, n: the perplexity of each of `models` (names) on stage 06's real held-out non-members."
+    members, _ = _mia_sets(cfg)
     rows = []
-    for name, (fp, load) in models.items():
-        stats = model_stats(cfg, name, fp, load, convs, force)[len(members):]
-        v, lo, hi = perplexity(stats, n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+    for name in models:
+        stats = load_token_stats(cfg, name)[len(members):]  # stage 06 scored its members, then its non-members, under every model
+        v, lo, hi = perplexity(stats, n_boot=cfg.eval_bootstrap, seed=cfg.seed)
         rows.append(dict(model=name, metric='perplexity', value=v, low=lo, high=hi, n=len(stats)))
     return pd.DataFrame(rows)
 
 # %% ../nbs/07_metrics.ipynb #1d68cffb
 def dp_sweep_results(cfg:Config) -> pd.DataFrame:
     "epsilon, metric, value, low, high: the utility of each DP release of stage 02 and the linkage and DCR attacks on it."
-    rpt = read_json(cfg.stage_dir('02_dp')/'report.json')
+    rpt = read_json(DP_STAGE.dir(cfg)/'report.json')
     members, nonmembers = _mia_sets(cfg)
     adm = pd.read_parquet(released_path(cfg, 'raw'))
     train = adm[adm.split == 'train']
@@ -85,21 +89,20 @@ def dp_sweep_results(cfg:Config) -> pd.DataFrame:
         e, u = r['epsilon'], r['utility']
         rows += [dict(epsilon=e, metric='numeric_error', value=float(np.mean([u[a] for a in DP_NUMERIC if a in u]))),
                  dict(epsilon=e, metric='categorical_agreement', value=float(np.mean([u[a] for a in DP_CATEGORICAL if a in u])))]
-        rel = pd.read_parquet(cfg.stage_dir('02_dp')/'releases'/tag/'released.parquet')
-        auc = attack_metrics(*np.split(dcr_scores(enc.transform(table_view(rel)), cand), [n]), n_boot=cfg.mia_bootstrap, seed=cfg.seed)['auc']
+        rel = pd.read_parquet(DP_STAGE.dir(cfg)/'releases'/tag/'released.parquet')
+        auc = attack_metrics(*np.split(dcr_scores(enc.transform(table_view(rel)), cand), [n]), n_boot=cfg.eval_bootstrap, seed=cfg.seed)['auc']
         rows.append(dict(epsilon=e, metric='dcr_auc', value=auc[0], low=auc[1], high=auc[2]))
         pos = pd.Series(np.arange(len(rel)), index=rel.hadm_id.to_numpy())
         truth = pos.reindex(members.hadm_id.to_numpy()).fillna(-1).astype(int).to_numpy()
         hits = linkage_attack(members, rel, truth, return_hits=True)['hits']
-        rows.append(dict(epsilon=e, metric='linkage_success', **dict(zip(('value', 'low', 'high'), bootstrap_ci(hits, n_boot=cfg.mia_bootstrap, seed=cfg.seed)))))
+        rows.append(dict(epsilon=e, metric='linkage_success', **dict(zip(('value', 'low', 'high'), bootstrap_ci(hits, n_boot=cfg.eval_bootstrap, seed=cfg.seed)))))
     return pd.DataFrame(rows, columns=['epsilon', 'metric', 'value', 'low', 'high']).assign(members=n)
 
 # %% ../nbs/07_metrics.ipynb #7d03d8ef
-METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
-                   'scaling_runs.parquet', 'scaling_summary.parquet', 'report.json')
-SCALING_MODULES = ('ppgenai.evaluation.scaling', 'ppgenai.preprocess', 'ppgenai.dp', 'ppgenai.anonymize', 'ppgenai.synth.bayesnet',
-                   'ppgenai.synth.diffusion', 'ppgenai.synth.tabular', 'ppgenai.attacks.tables', 'ppgenai.finetune', 'ppgenai.llm.lora',
-                   'ppgenai.llm.model', 'ppgenai.attacks.llm', 'ppgenai.cohort')
+SCALING_STAGE = Stage('07_scaling', 'ppgenai.evaluation.scaling', shared=True, outputs=('runs.parquet',),  # simulated admissions whatever the data: one folder per profile
+                      settings=('seed', 'test_frac', 'scale_sizes', 'scale_llm_records', 'scale_train_steps', 'dp_epsilon', 'dp_sets', 'k_anonymity',
+                                'synth_top_k', 'bn_method', 'bn_max_indegree', 'diffusion_denoiser', 'diffusion_steps', 'base_model', 'ft_precision',
+                                'ft_batch_size', 'ft_max_length', 'lora_rank', 'lora_top_layers'))
 
 def ratings_dir(cfg:Config) -> Path:
     "Where filled human rating forms for this run are read from: `ratings/<profile>/<source>/` at the project root."
@@ -107,7 +110,7 @@ def ratings_dir(cfg:Config) -> Path:
 
 def human_evaluation(cfg:Config, cases:pd.DataFrame, answers:pd.DataFrame) -> tuple:
     "(ratings, kind): human ratings read from `ratings_dir` if there are any, else the automated proxy; the packet is (re)written while none exist."
-    out, key_path = cfg.stage_dir('07_metrics')/'human_eval', cfg.stage_dir('07_metrics')/'human_eval_key'/'key.csv'
+    out, key_path = METRICS_STAGE.dir(cfg)/'human_eval', METRICS_STAGE.dir(cfg)/'human_eval_key'/'key.csv'
     files = sorted(ratings_dir(cfg).glob('*.csv'))
     if files:
         if not key_path.exists(): raise FileNotFoundError(f"{key_path} not found: the ratings in {ratings_dir(cfg)} cannot be unblinded without the packet's key")
@@ -120,42 +123,43 @@ def human_evaluation(cfg:Config, cases:pd.DataFrame, answers:pd.DataFrame) -> tu
     train = pd.read_parquet(released_path(cfg, 'raw')).query("split == 'train'")
     return proxy_ratings(cases.rename(columns={'hadm_id': 'case_id'}), answers, DrugKnowledge.learn(train)), PROXY_RATER
 
-def _scaling(cfg:Config, force:bool, progress:bool) -> pd.DataFrame:
-    out = cfg.root/'artifacts'/cfg.profile/'07_scaling'  # simulated admissions whatever `cfg.data` is: one cache for every data source
-    fp = fingerprint('07_metrics scaling', cfg.select('seed', 'test_frac', 'scale_sizes', 'scale_llm_records', 'scale_train_steps', 'dp_epsilon', 'dp_sets',
-                                                     'k_anonymity', 'synth_top_k', 'bn_method', 'bn_max_indegree', 'diffusion_denoiser', 'diffusion_steps',
-                                                     'base_model', 'ft_precision', 'ft_batch_size', 'ft_max_length', 'lora_rank', 'lora_top_layers'),
-                     code_fingerprint(*map(importlib.import_module, SCALING_MODULES)))
-    if not force and stage_is_cached(out, fp, ('runs.parquet',)): return pd.read_parquet(out/'runs.parquet')
+def scaling(cfg:Config, force:bool=False, progress:bool=False) -> pd.DataFrame:
+    "The scalability runs of `cfg`'s profile (cached in their own shared stage folder)."
+    out, fp = SCALING_STAGE.dir(cfg), SCALING_STAGE.key(cfg)
+    if not force and SCALING_STAGE.is_cached(cfg, fp): return pd.read_parquet(out/'runs.parquet')
     runs = scaling_runs(cfg, cfg.scale_sizes, cfg.scale_llm_records, cfg.scale_train_steps, progress=progress)
     with atomic_dir(out) as tmp: runs.to_parquet(tmp/'runs.parquet', index=False)
-    mark_stage_done(out, fp, stage='07_metrics scaling')
+    SCALING_STAGE.mark_done(cfg, fp)
     return runs
 
 def run_metrics(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progress:bool=True) -> dict:
     "Run stage 07 for `cfg` on `variants` (and the base model); return the stage report."
     from tqdm.auto import tqdm
+    out = METRICS_STAGE.dir(cfg)
+    filled = sorted(ratings_dir(cfg).glob('*.csv'))  # rating forms live outside the artifacts: their contents are part of the key
+    stage_key = METRICS_STAGE.key(cfg, list(variants), [(p.name, sha256_file(p)) for p in filled], SCALING_STAGE.key(cfg))
+    if not force and METRICS_STAGE.is_cached(cfg, stage_key): return read_json(out/'results'/'report.json') | dict(cached=True)
     cases = eval_cases(cfg)
     given = [c[-1]['content'] for c in conversations(cases)]
     models = scored_models(cfg, variants)
-    with stage_timer('07_metrics', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    with METRICS_STAGE.timer(cfg) as rec:
         answers = {name: model_answers(cfg, name, fp, load, cases, force) for name, (fp, load) in tqdm(models.items(), desc='answer', disable=not progress)}
         per_record = pd.concat([recommendation_scores(a, given).assign(model=m, case_id=cases.hadm_id.to_numpy(), answer=a, given=given)
                                 for m, a in answers.items()], ignore_index=True)
-        text = pd.concat([heldout_perplexity(cfg, models, force)] +
-                         [summarise_scores(g.drop(columns=['model', 'case_id', 'answer', 'given']), cfg.mia_bootstrap, cfg.seed).assign(model=m)
+        text = pd.concat([heldout_perplexity(cfg, models)] +
+                         [summarise_scores(g.drop(columns=['model', 'case_id', 'answer', 'given']), cfg.eval_bootstrap, cfg.seed).assign(model=m)
                           for m, g in per_record.groupby('model', sort=False)], ignore_index=True)
         ratings, kind = human_evaluation(cfg, cases, per_record[['case_id', 'model', 'answer']])
-        human = summarise_ratings(ratings, cfg.mia_bootstrap, cfg.seed).assign(rater_kind=kind)
+        human = summarise_ratings(ratings, cfg.eval_bootstrap, cfg.seed).assign(rater_kind=kind)
         agreement = rater_agreement(ratings).assign(rater_kind=kind)
         sweep = dp_sweep_results(cfg)
-        runs = _scaling(cfg, force, progress)
+        runs = scaling(cfg, force, progress)
         rec['rows_in'] = len(cases)
     report = dict(stage='07_metrics', source=data_source_description(cfg), models=list(models), eval_cases=len(cases),
                   perplexity_records=int(text[text.metric == 'perplexity'].n.iloc[0]), rater_kind=kind, raters=int(ratings.rater.nunique()),
                   packet_cases=min(cfg.eval_packet_cases, len(cases)), ratings_dir=str(ratings_dir(cfg)), scale_sizes=list(cfg.scale_sizes),
                   scale_llm_records=list(cfg.scale_llm_records), wall_s=rec['wall_s'], case_ids=[int(h) for h in cases.hadm_id])
-    with atomic_dir(cfg.stage_dir('07_metrics')/'results') as tmp:
+    with atomic_dir(out/'results') as tmp:
         text[['model', 'metric', 'value', 'low', 'high', 'n']].to_parquet(tmp/'text_metrics.parquet', index=False)
         per_record.to_parquet(tmp/'per_record.parquet', index=False)
         human.to_parquet(tmp/'human_eval.parquet', index=False)
@@ -164,4 +168,5 @@ def run_metrics(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progress
         runs.to_parquet(tmp/'scaling_runs.parquet', index=False)
         scaling_summary(runs).to_parquet(tmp/'scaling_summary.parquet', index=False)
         write_json(report, tmp/'report.json')
-    return report
+    METRICS_STAGE.mark_done(cfg, stage_key)
+    return report | dict(cached=False)

@@ -4,23 +4,26 @@
 
 # %% ../nbs/06_mia.ipynb #71d33c9f
 from __future__ import annotations
-import importlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, FT_SETTINGS, atomic_dir, atomic_write, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached,
-                          mark_stage_done, stage_timer, data_source_description)
-from .anonymize import link_pseudonyms, FIXED_LEVELS
-from .finetune import (VARIANTS, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model,
-                              _release_key, _base_identity)
+from .core import Config, Stage, FT_SETTINGS, settings_of, atomic_dir, atomic_write, write_json, read_json, data_source_description
+from .preprocess import PREPROCESS_STAGE
+from .dp import DP_STAGE
+from .anonymize import link_pseudonyms, key_id, FIXED_LEVELS, ANON_STAGE
+from .synthesize import SYNTH_STAGE
+from .finetune import (VARIANTS, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model,
+                              release_key, base_identity)
 from .llm.model import resolve_base_model, load_base_model, release_memory
+from .llm.lora import load_finetuned
 from .attacks.metrics import attack_metrics, roc_table
 from .attacks.llm import token_stats, attack_scores, SCORE_MAX_LENGTH
 from .attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
 
 # %% auto #0
-__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'trained_admissions', 'membership', 'reference_model',
-           'model_stats', 'table_attacks', 'model_attacks', 'run_mia', 'scored_models', 'mia_figure']
+__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'trained_admissions', 'membership',
+           'reference_model', 'load_token_stats', 'model_stats', 'table_attacks', 'model_attacks', 'run_mia',
+           'scored_models', 'mia_figure']
 
 # %% ../nbs/06_mia.ipynb #593f9eb2
 ROW_LINKED = ('raw', 'dp', 'anonymised')  # releases that keep one row per real admission
@@ -55,23 +58,25 @@ def membership(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None) -> dic
 
 # %% ../nbs/06_mia.ipynb #c5d1738a
 MIA_REFERENCE_OUTPUTS = ('adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'training_log.json')
+MIA_OUTPUTS = ('results.parquet', 'results.csv', 'roc.parquet', 'dcr.json', 'report.json')  # in the stage's results/ folder
+MIA_STAGE = Stage('06_mia', 'ppgenai.mia', settings=('seed', *settings_of('06_mia'), 'age_band', *FT_SETTINGS),
+                  inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE, FINETUNE_STAGE), outputs=tuple(f'results/{o}' for o in MIA_OUTPUTS))
 
 def reference_model(cfg:Config, data:pd.DataFrame, force:bool=False, progress:bool=False) -> Path:
     "Train (or reuse) the reference adapter on the real admissions `data`; return its folder."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     n_val = int(max(2, min(cfg.ft_val_records, len(data)//5)))
-    out = cfg.stage_dir('06_mia')/'reference_model'
-    fp = fingerprint('06_mia reference', cfg.select('seed', *FT_SETTINGS), sorted(map(str, data.hadm_id)), _base_identity(base_ref),
-                     code_fingerprint(*map(importlib.import_module, ('ppgenai.finetune', 'ppgenai.llm.model', 'ppgenai.llm.lora'))))
-    if not force and stage_is_cached(out, fp, MIA_REFERENCE_OUTPUTS): return out
+    out = MIA_STAGE.dir(cfg)/'reference_model'
+    fp = MIA_STAGE.key(cfg, 'reference', sorted(map(str, data.hadm_id)), base_identity(base_ref), inputs=(), settings=('seed', *FT_SETTINGS))
+    if not force and MIA_STAGE.is_cached(cfg, fp, sub='reference_model', outputs=MIA_REFERENCE_OUTPUTS): return out
     train, val = finetune_split(data, cfg.ft_train_records, n_val, cfg.seed)
-    with stage_timer('06_mia_reference_model', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    with MIA_STAGE.timer(cfg, 'reference_model') as rec:
         model, tok, log = finetune_variant(cfg, base_ref, train, val, progress=progress)
         rec['rows_in'] = len(train)
     with atomic_dir(out) as tmp:
         model.save_pretrained(tmp/'adapter')
         write_json(dict(variant='reference', wall_s=rec['wall_s'], **log), tmp/'training_log.json')
-    mark_stage_done(out, fp, stage='06_mia', model='reference')
+    MIA_STAGE.mark_done(cfg, fp, sub='reference_model', model='reference')
     del model; release_memory()
     return out
 
@@ -79,31 +84,28 @@ def reference_model(cfg:Config, data:pd.DataFrame, force:bool=False, progress:bo
 def _save_stats(stats:list, path:Path):
     with atomic_write(path, 'wb') as f: np.savez(f, data=np.concatenate(stats), offsets=np.cumsum([0] + [len(s) for s in stats]))
 
-def _load_stats(path:Path) -> list:
+def load_token_stats(cfg:Config, name:str) -> list:
+    "The token statistics stage 06 computed under model `name` (members first, then non-members)."
+    path = MIA_STAGE.dir(cfg)/'token_stats'/name/'stats.npz'
+    if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 06 (ppgenai.mia.run_mia) first")
     z = np.load(path)
     return [z['data'][a:b] for a, b in zip(z['offsets'][:-1], z['offsets'][1:])]
 
 def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool=False) -> list:
-    "Token statistics of `convs` under the model `load()` returns (cached as `name` under `model_fp`)."
-    out = cfg.stage_dir('06_mia')/'token_stats'
-    path = out/f'{name}.npz'
-    fp = fingerprint('06_mia stats', model_fp, SCORE_MAX_LENGTH, [c[-1]['content'] + c[1]['content'] for c in convs],
-                     code_fingerprint(*map(importlib.import_module, ('ppgenai.attacks.llm', 'ppgenai.llm.model'))))
-    done = out/f'{name}.json'
-    if not force and path.exists() and done.exists() and read_json(done).get('fingerprint') == fp: return _load_stats(path)
-    out.mkdir(parents=True, exist_ok=True)
-    with stage_timer(f'06_mia_score_{name}', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    "Token statistics of `convs` under the model `load()` returns (cached in the stage folder as `token_stats/name` under `model_fp`)."
+    sub = f'token_stats/{name}'
+    fp = MIA_STAGE.key(cfg, 'stats', model_fp, SCORE_MAX_LENGTH, [c[-1]['content'] + c[1]['content'] for c in convs], inputs=(), settings=('mia_batch_size',))
+    if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=('stats.npz',)): return load_token_stats(cfg, name)
+    with MIA_STAGE.timer(cfg, f'score_{name}') as rec:
         model, tok = load()
         stats = token_stats(model, tok, convs, SCORE_MAX_LENGTH, cfg.mia_batch_size)
         rec['rows_in'] = len(convs)
-    _save_stats(stats, path)
-    write_json(dict(fingerprint=fp, records=len(convs), wall_s=rec['wall_s']), done)
+    _save_stats(stats, MIA_STAGE.dir(cfg)/sub/'stats.npz')
+    MIA_STAGE.mark_done(cfg, fp, sub=sub, records=len(convs), wall_s=rec['wall_s'])
     del model; release_memory()
     return stats
 
 # %% ../nbs/06_mia.ipynb #5d0f21b8
-MIA_OUTPUTS = ('results.parquet', 'results.csv', 'roc.parquet', 'dcr.json', 'report.json')
-
 def _wilson(p:float, n:int, z:float=1.96) -> tuple:
     c = (p + z*z/(2*n)) / (1 + z*z/n)
     h = z*np.sqrt(p*(1 - p)/n + z*z/(4*n*n)) / (1 + z*z/n)
@@ -121,7 +123,7 @@ def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config) -> tuple:
 
 def _generalised(cfg:Config, variant:str) -> dict|None:
     if variant != 'anonymised': return None
-    rpt = read_json(cfg.stage_dir('03_anonymize')/'report.json')
+    rpt = read_json(ANON_STAGE.dir(cfg)/'report.json')
     return {**{c: l for c, l in rpt['levels'].items() if l > 0}, **rpt.get('fixed_levels', FIXED_LEVELS)}
 
 def _truth(cfg:Config, variant:str, released:pd.DataFrame, targets:pd.DataFrame, key) -> np.ndarray:
@@ -174,14 +176,16 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, n:int) ->
 def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 06 for `cfg` on `variants`; return the stage report."
     from tqdm.auto import tqdm
-    key = _release_key(cfg, key) if 'anonymised' in variants else None
+    key = release_key(cfg, key) if 'anonymised' in variants else None
+    out = MIA_STAGE.dir(cfg)
+    stage_key = MIA_STAGE.key(cfg, list(variants), key_id(key) if key else None)
+    if not force and MIA_STAGE.is_cached(cfg, stage_key): return read_json(out/'results'/'report.json') | dict(cached=True)
     sets = membership(cfg, variants, key)
     n = len(sets['members'])
-    out = cfg.stage_dir('06_mia')
     convs = conversations(pd.concat([sets['members'], sets['nonmembers']], ignore_index=True))
     responses = [c[-1]['content'] for c in convs]
     rows, rocs, dcrs = [], [], {}
-    with stage_timer('06_mia', cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag) as rec:
+    with MIA_STAGE.timer(cfg) as rec:
         ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
         models = scored_models(cfg, variants, ref_dir)
         stats = {name: model_stats(cfg, name, fp, load, convs, force) for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress)}
@@ -200,23 +204,16 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
         pd.concat(rocs, ignore_index=True).to_parquet(tmp/'roc.parquet', index=False)
         write_json(dcrs, tmp/'dcr.json')
         write_json(report, tmp/'report.json')
-    return report
+    MIA_STAGE.mark_done(cfg, stage_key)
+    return report | dict(cached=False)
 
 def scored_models(cfg:Config, variants=tuple(VARIANTS), reference:Path|None=None) -> dict:
     "name -> (fingerprint, loader) of the base model, the `reference` adapter (if given) and each fine-tuned variant: what `model_stats` takes."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
-    models = {'base': (_base_identity(base_ref), lambda: load_base_model(base_ref, cfg.ft_precision))}
-    if reference is not None: models['reference'] = (read_json(reference/'_done.json')['fingerprint'], lambda: _with_adapter(cfg, base_ref, reference/'adapter'))
-    for v in variants:
-        done = cfg.stage_dir('05_finetune')/v/'_done.json'
-        if not done.exists(): raise FileNotFoundError(f"{done} not found: run stage 05 (run_finetune) for {v!r} first")
-        models[v] = (read_json(done)['fingerprint'], lambda v=v: finetuned_model(cfg, v))
+    models = {'base': (base_identity(base_ref), lambda: load_base_model(base_ref, cfg.ft_precision))}
+    if reference is not None: models['reference'] = (read_json(reference/'_done.json')['fingerprint'], lambda: load_finetuned(base_ref, reference/'adapter', cfg.ft_precision))
+    for v in variants: models[v] = (FINETUNE_STAGE.done_key(cfg, sub=v), lambda v=v: finetuned_model(cfg, v))
     return models
-
-def _with_adapter(cfg:Config, base_ref:str, adapter:Path) -> tuple:
-    from ppgenai.llm.lora import load_adapter
-    model, tok = load_base_model(base_ref, cfg.ft_precision)
-    return load_adapter(model, adapter).eval(), tok
 
 # %% ../nbs/06_mia.ipynb #387dc316
 def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str):

@@ -4,21 +4,21 @@
 
 # %% ../nbs/01_preprocess.ipynb #923f9bc5
 from __future__ import annotations
-import importlib, json, re
+import json, re
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import (Config, atomic_path, atomic_write, write_json, read_json, fingerprint, code_fingerprint,
-                          stage_is_cached, mark_stage_done, stage_timer, data_source_description, seed_everything)
+from .core import (Config, Stage, atomic_path, atomic_write, write_json, read_json, stage_timer, data_source_description,
+                          seed_everything)
 from .hosp import validate_hosp, load_hosp, resolve_data, duckdb_connect
-from . import hosp as _hosp, cohort as _cohort
 from .cohort import simulate_cohort
 
 # %% auto #0
 __all__ = ['MISSING_TOKENS', 'RACE_GROUPS', 'NON_TREATMENT', 'FORM_WORDS', 'ADMISSION_COLUMNS', 'CATEGORICAL_COLUMNS',
-           'NUMERIC_COLUMNS', 'SYSTEM_PROMPT', 'PREPROCESS_OUTPUTS', 'standardise_text', 'race_group', 'normalise_drug',
-           'preprocess', 'encode_categoricals', 'decode_categoricals', 'split_by_patient', 'admission_prompt',
-           'admission_response', 'instruction_records', 'write_jsonl', 'cohort_summary_figure', 'run_preprocess']
+           'NUMERIC_COLUMNS', 'SYSTEM_PROMPT', 'PREPROCESS_OUTPUTS', 'PREPROCESS_STAGE', 'standardise_text',
+           'race_group', 'normalise_drug', 'preprocess', 'encode_categoricals', 'decode_categoricals',
+           'split_by_patient', 'admission_prompt', 'admission_response', 'instruction_records', 'write_jsonl',
+           'cohort_summary_figure', 'run_preprocess']
 
 # %% ../nbs/01_preprocess.ipynb #49dacaa9
 MISSING_TOKENS = ('', '?', 'UNKNOWN', 'UNABLE TO OBTAIN', 'PATIENT DECLINED TO ANSWER', 'NONE', 'NAN', 'NULL', 'N/A')
@@ -249,13 +249,14 @@ def _source_signature(cfg:Config, src:Path|None):
     if src is None: return dict(simulated=True, n_patients=cfg.n_patients, seed=cfg.seed)
     return sorted((p.name, p.stat().st_size, int(p.stat().st_mtime)) for p in src.iterdir() if p.is_file())
 
+PREPROCESS_STAGE = Stage('01_preprocess', 'ppgenai.preprocess', settings=('profile', 'data', 'n_patients', 'seed', 'test_frac'), outputs=PREPROCESS_OUTPUTS)
+
 def run_preprocess(cfg:Config, force:bool=False) -> dict:
     "Run stage 01 for `cfg` (or reuse its cached result); return the stage report with the output paths."
     src = resolve_data(cfg.data, cfg.root)
-    out = cfg.stage_dir('01_preprocess')
-    fp = fingerprint('01_preprocess', cfg.select('profile', 'data', 'n_patients', 'seed', 'test_frac'), _source_signature(cfg, src),
-                     code_fingerprint(importlib.import_module('ppgenai.preprocess'), _hosp, _cohort))
-    if not force and stage_is_cached(out, fp, PREPROCESS_OUTPUTS):
+    out = PREPROCESS_STAGE.dir(cfg)
+    fp = PREPROCESS_STAGE.key(cfg, _source_signature(cfg, src))
+    if not force and PREPROCESS_STAGE.is_cached(cfg, fp):
         return read_json(out/'report.json') | dict(cached=True)
     seed_everything(cfg.seed)
     meta = dict(profile=cfg.profile, data=cfg.source_tag)
@@ -276,5 +277,5 @@ def run_preprocess(cfg:Config, force:bool=False) -> dict:
                       profile=cfg.profile, data=cfg.data, outputs=[str(out/o) for o in PREPROCESS_OUTPUTS])
         write_json(report, out/'report.json')
         rec['rows_in'], rec['rows_out'] = report['admissions_in'], report['admissions_out']
-    mark_stage_done(out, fp, stage='01_preprocess')
+    PREPROCESS_STAGE.mark_done(cfg, fp)
     return report | dict(cached=False)

@@ -4,19 +4,17 @@
 
 # %% ../nbs/04_synthesize.ipynb #8a3d103e
 from __future__ import annotations
-import importlib
 import numpy as np
 import pandas as pd
-from .core import (Config, atomic_dir, write_json, read_json, fingerprint, code_fingerprint, stage_is_cached, mark_stage_done,
-                          stage_timer, data_source_description, seed_everything)
+from .core import Config, Stage, settings_of, atomic_dir, write_json, read_json, stage_timer, data_source_description, seed_everything
+from .preprocess import PREPROCESS_STAGE
 from .synth.tabular import TabularEncoder
 from .synth.bayesnet import BayesNetSynthesizer
 from .synth.diffusion import DiffusionSynthesizer
 from .synth.fidelity import fidelity_report, detection_auc, tstr, marginal_similarity
 
 # %% auto #0
-__all__ = ['SYNTH_OUTPUTS', 'DIFFUSION_SETTINGS', 'evaluate_synthetic', 'drop_empty', 'run_synthesize',
-           'synthetic_quality_figure']
+__all__ = ['SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'run_synthesize', 'synthetic_quality_figure']
 
 # %% ../nbs/04_synthesize.ipynb #df6f4b55
 def evaluate_synthetic(encoder:TabularEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -35,22 +33,21 @@ def drop_empty(synthetic:pd.DataFrame) -> tuple:
 # %% ../nbs/04_synthesize.ipynb #8580e0ba
 SYNTH_OUTPUTS = ('report.json', 'bayesnet/synthetic.parquet', 'bayesnet/evaluation.json', 'bayesnet/graph.json',
                  'diffusion/synthetic.parquet', 'diffusion/evaluation.json', 'diffusion/checkpoint.pt')
-DIFFUSION_SETTINGS = ('diffusion_denoiser', 'diffusion_schedule', 'diffusion_tau', 'diffusion_steps', 'diffusion_temperature', 'diffusion_train_steps')
 
 def _diffusion(cfg:Config, denoiser:str) -> DiffusionSynthesizer:
     return DiffusionSynthesizer(TabularEncoder(top_k=cfg.synth_top_k), denoiser=denoiser, schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps,
                                 tau=cfg.diffusion_tau, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps, seed=cfg.seed)
 
+SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.synthesize', settings=('seed', *settings_of('04_synthesize')),
+                    inputs=(PREPROCESS_STAGE,), outputs=SYNTH_OUTPUTS)
+
 def run_synthesize(cfg:Config, force:bool=False) -> dict:
     "Run stage 04 for `cfg` (or reuse its cached result); return the stage report."
     src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
     if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.preprocess.run_preprocess) first")
-    out = cfg.stage_dir('04_synthesize')
-    mods = [importlib.import_module(m) for m in ('ppgenai.synthesize', 'ppgenai.synth.tabular', 'ppgenai.synth.bayesnet', 'ppgenai.synth.diffusion',
-                                                 'ppgenai.synth.fidelity')]
-    fp = fingerprint('04_synthesize', cfg.select('seed', 'synth_top_k', 'bn_method', 'bn_max_indegree', 'bn_dp_epsilon', *DIFFUSION_SETTINGS),
-                     read_json(cfg.stage_dir('01_preprocess')/'_done.json')['fingerprint'], code_fingerprint(*mods))
-    if not force and stage_is_cached(out, fp, SYNTH_OUTPUTS): return read_json(out/'report.json') | dict(cached=True)
+    out = SYNTH_STAGE.dir(cfg)
+    fp = SYNTH_STAGE.key(cfg)
+    if not force and SYNTH_STAGE.is_cached(cfg, fp): return read_json(out/'report.json') | dict(cached=True)
     seed_everything(cfg.seed)
     adm = pd.read_parquet(src)
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
@@ -89,7 +86,7 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
                                               fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
                                               tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
         write_json(report, tmp/'report.json')
-    mark_stage_done(out, fp, stage='04_synthesize')
+    SYNTH_STAGE.mark_done(cfg, fp)
     return report | dict(cached=False)
 
 # %% ../nbs/04_synthesize.ipynb #22e1a079

@@ -19,7 +19,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     injected = [c for c in cells if 'injected-parameters' in c['metadata'].get('tags', [])]
     assert injected and str(demo_dir) in ''.join(injected[0]['source'])
     assert read_report(tmp_path, '01_preprocess')['admissions_in'] == 275
-    figs = list((tmp_path/'runs'/'smoke'/'figures').glob('cohort_summary_hosp-*.png'))
+    figs = list((tmp_path/'runs'/'smoke'/'figures').glob('cohort_summary_smoke_hosp-*.png'))
     assert figs and figs[0].with_suffix('.json').exists() and figs[0].with_suffix('.pdf').exists()
     prov = json.loads(figs[0].with_suffix('.json').read_text())
     assert prov['profile'] == 'smoke' and 'MIMIC-IV hosp files' in prov['data_source']
@@ -37,7 +37,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     dp, an, sy = read_report(tmp_path, '02_dp'), read_report(tmp_path, '03_anonymize'), read_report(tmp_path, '04_synthesize')
     assert sy['records_train'] == dp['records'] and 0 < sy['generators']['bayesnet']['fidelity_rate'] <= 100
     assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['records']
-    assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_hosp-*.png'))
+    assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_smoke_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_smoke_hosp-*.png'))
     # stage 05 on the releases of the real demo: one adapter and one training log per variant
     r = _papermill('05_finetune.ipynb', tmp_path/'05_finetune.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -47,7 +47,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
         d = next((tmp_path/'artifacts'/'smoke').glob(f'*/05_finetune/{v}'))
         assert (d/'adapter'/'adapter_model.safetensors').exists() and (d/'training_log.json').exists(), v
         assert info['best_val_loss'] <= info['initial_val_loss'] and info['train_records'] > 0
-    assert list((tmp_path/'runs'/'smoke'/'figures').glob('finetune_curves_hosp-*.png'))
+    assert list((tmp_path/'runs'/'smoke'/'figures').glob('finetune_curves_smoke_hosp-*.png'))
     # stage 06: every attack on every model and release of the real demo, one results table and the ROC data
     r = _papermill('06_mia.ipynb', tmp_path/'06_mia.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -57,7 +57,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     assert set(results.variant) == set(ft['variants']) and set(results.target) == {'language model', 'released table'}
     mia = json.loads((res/'report.json').read_text())
     assert mia['members'] == mia['nonmembers'] >= 10 and set(roc.variant) == set(ft['variants'])
-    assert list((tmp_path/'runs'/'smoke'/'figures').glob('mia_hosp-*.png'))
+    assert list((tmp_path/'runs'/'smoke'/'figures').glob('mia_smoke_hosp-*.png'))
     # stage 07: utility, the rating packet and the proxy rubric, the DP sweep and the scalability runs, on the real demo
     r = _papermill('07_metrics.ipynb', tmp_path/'07_metrics.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -70,7 +70,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     assert r.returncode == 0, r.stderr[-3000:]
     figdir = tmp_path/'runs'/'smoke'/'figures'
     listed = [l.split('`')[1] for l in (figdir/'README.md').read_text().splitlines() if l.startswith('| `')]
-    assert len(listed) >= 12 and any(n.startswith('human_eval_hosp-') for n in listed) and any(n.startswith('scalability_hosp-') for n in listed)
+    assert len(listed) >= 12 and any(n.startswith('human_eval_smoke_hosp-') for n in listed) and any(n.startswith('scalability_smoke_hosp-') for n in listed)
     for n in listed: assert (figdir/f'{n}.png').exists() and (figdir/f'{n}.pdf').exists(), n
     r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release
     assert r.returncode != 0 and 'no hash key' in r.stderr + r.stdout

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from ..core import read_json
 from ..schema import TableSchema, TableError, check_table, check_columns
-from ..synth.fidelity import marginal_similarity, association_similarity, detection_auc, _features
+from ..synth.fidelity import marginal_similarity, association_similarity, detection_auc, feature_matrix
 from ..synth.table import quantile_scale
 from ..attacks.tables import dcr_report, dcr_scores
 from ..attacks.metrics import attack_metrics
@@ -58,8 +58,8 @@ def tstr_table(train:pd.DataFrame, synthetic:pd.DataFrame, holdout:pd.DataFrame,
     for src, tab in (('real', train), ('synthetic', synthetic)):
         tab = tab[tab[target].notna()]
         y = label(tab)
-        X, is_cat, cats = _features(tab[feats], numeric)
-        Xt, _, _ = _features(test[feats], numeric, cats)
+        X, is_cat, cats = feature_matrix(tab[feats], numeric)
+        Xt, _, _ = feature_matrix(test[feats], numeric, cats)
         for M in (X, Xt): M[:, is_cat] = np.where(M[:, is_cat] < 0, np.nan, M[:, is_cat])
         kw = dict(categorical_features=np.array(is_cat), max_iter=200, random_state=seed)
         if regress:
@@ -115,14 +115,13 @@ def synthetic_report(train:pd.DataFrame, holdout:pd.DataFrame, synthetic:pd.Data
 def load_causal_lm(path:str|Path, precision:str='fp32', cache_dir:str|Path|None=None) -> tuple:
     "(model, tokenizer, base folder or None) of a model folder, a hub id or a LoRA adapter folder."
     from ppgenai.llm.model import resolve_base_model, load_base_model, SMOLLM2
-    from ppgenai.llm.lora import load_adapter
+    from ppgenai.llm.lora import load_finetuned
     cache_dir = Path(cache_dir) if cache_dir else Path.home()/'.cache'/'ppgenai'
     p = Path(str(path)).expanduser()
     if (p/'adapter_config.json').is_file():
         base = read_json(p/'adapter_config.json').get('base_model_name_or_path')
         if not base: raise TableError(f"{p/'adapter_config.json'}: names no base model (base_model_name_or_path)")
-        model, tok = load_base_model(resolve_base_model(base, cache_dir), precision)
-        return load_adapter(model, p), tok, base
+        return (*load_finetuned(resolve_base_model(base, cache_dir), p, precision), base)
     if str(path) != SMOLLM2 and not p.exists() and ('/' not in str(path) or str(path).startswith(('.', '/', '~'))):
         raise TableError(f"model: {path}: no such folder (give a model folder, a LoRA adapter folder or a Hugging Face hub id)")
     model, tok = load_base_model(resolve_base_model(str(path), cache_dir), precision)

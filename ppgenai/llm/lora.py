@@ -7,11 +7,11 @@ from __future__ import annotations
 import math, time
 import numpy as np
 import torch
-from .model import encode_chat, collate, response_token_nll, score_encoded
+from .model import load_base_model, encode_chat, collate, response_token_nll, score_encoded
 
 # %% auto #0
-__all__ = ['LORA_TARGETS', 'PEAK_BF16_TFLOPS', 'attach_lora', 'load_adapter', 'trainable_parameters', 'length_grouped_batches',
-           'lora_flops_per_token', 'model_flops_utilisation', 'train_lora']
+__all__ = ['LORA_TARGETS', 'PEAK_BF16_TFLOPS', 'attach_lora', 'load_adapter', 'load_finetuned', 'trainable_parameters',
+           'length_grouped_batches', 'lora_flops_per_token', 'model_flops_utilisation', 'train_lora']
 
 # %% ../../nbs/05b_lora.ipynb #abbf03d3
 LORA_TARGETS = ('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj')  # every linear layer of a Llama block
@@ -35,6 +35,11 @@ def load_adapter(model, adapter_dir, trainable:bool=False):
     "`model` with the saved LoRA adapter in `adapter_dir` attached (frozen unless `trainable`)."
     from peft import PeftModel
     return PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=trainable)
+
+def load_finetuned(base_ref:str, adapter_dir, precision:str='fp32') -> tuple:
+    "(model, tokenizer): the base model `base_ref` in `precision` with the saved adapter in `adapter_dir`, frozen, in eval mode: the one way a trained model is loaded."
+    model, tok = load_base_model(base_ref, precision)
+    return load_adapter(model, adapter_dir).eval(), tok
 
 def trainable_parameters(model) -> dict:
     "Counts of trainable and all parameters of `model`."

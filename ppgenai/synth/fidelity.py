@@ -9,8 +9,8 @@ import pandas as pd
 from .tabular import SYNTH_NUMERIC, to_bins
 
 # %% auto #0
-__all__ = ['marginal_similarity', 'cramers_v', 'association_similarity', 'fidelity_report', 'detection_auc', 'clinical_targets',
-           'tstr']
+__all__ = ['marginal_similarity', 'cramers_v', 'association_similarity', 'fidelity_report', 'feature_matrix', 'detection_auc',
+           'clinical_targets', 'tstr']
 
 # %% ../../nbs/04d_fidelity.ipynb #82d0cbd6
 def _kinds(real:pd.DataFrame, numeric=SYNTH_NUMERIC) -> tuple:
@@ -75,7 +75,7 @@ def fidelity_report(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUM
                 worst_columns=m.sort_values().head(5).round(4).to_dict())
 
 # %% ../../nbs/04d_fidelity.ipynb #abca2e37
-def _features(table:pd.DataFrame, numeric=SYNTH_NUMERIC, categories:dict|None=None) -> tuple:
+def feature_matrix(table:pd.DataFrame, numeric=SYNTH_NUMERIC, categories:dict|None=None) -> tuple:
     "Numeric matrix for scikit-learn: categories as integer codes (with a shared mapping), numbers as they are."
     cat, num = _kinds(table, numeric)
     categories = categories or {c: sorted(_labels(table[c]).unique()) for c in cat}
@@ -90,7 +90,7 @@ def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMER
     pick_real, pick_syn, folds, fit = np.random.SeedSequence(seed).spawn(4)  # independent streams: no draw can undo another
     rows = lambda t, s: t.iloc[np.random.default_rng(s).permutation(len(t))[:n]]  # a random order, whatever order the file is in
     both = pd.concat([rows(real, pick_real), rows(synthetic[real.columns], pick_syn)], ignore_index=True)
-    X, is_cat, _ = _features(both, numeric)
+    X, is_cat, _ = feature_matrix(both, numeric)
     y = np.r_[np.ones(n), np.zeros(n)]
     X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat])
     seed_of = lambda s: int(s.generate_state(1)[0])
@@ -119,8 +119,8 @@ def tstr(real_train:pd.DataFrame, synthetic:pd.DataFrame, real_test:pd.DataFrame
         for src, tab in (('real', real_train), ('synthetic', synthetic)):
             y = label(tab)
             if len(np.unique(y)) < 2 or len(np.unique(y_test)) < 2: res[f'auc_{src}'] = np.nan; continue
-            X, is_cat, cats = _features(tab[cols], numeric)
-            Xt, _, _ = _features(real_test[cols], numeric, cats)
+            X, is_cat, cats = feature_matrix(tab[cols], numeric)
+            Xt, _, _ = feature_matrix(real_test[cols], numeric, cats)
             X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat]); Xt[:, is_cat] = np.where(Xt[:, is_cat] < 0, np.nan, Xt[:, is_cat])
             clf = HistGradientBoostingClassifier(categorical_features=np.array(is_cat), max_iter=200, random_state=seed).fit(X, y)
             res[f'auc_{src}'] = float(roc_auc_score(y_test, clf.predict_proba(Xt)[:, 1]))
