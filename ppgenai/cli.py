@@ -40,8 +40,7 @@ def parse_pairs(items:list, option:str, allowed=None) -> dict:
 
 # %% ../nbs/00b_cli.ipynb #e4b9ddc9
 def _cmd_dp(a) -> str:
-    from ppgenai.dp import PrivacyLedger
-    from ppgenai.dp_table import dp_release_table, check_release
+    from ppgenai.dp import PrivacyLedger, dp_release_table, check_release
     out = check_output(a.output)
     ledger_path = Path(a.ledger) if a.ledger else None
     if ledger_path and ledger_path.suffix.lower() != '.json': raise TableError(f"--ledger: {ledger_path}: a ledger is a .json file")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_dp.ipynb #b1ff1dd6
 from __future__ import annotations
-import math, os, shutil
+import math, os, shutil, warnings
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 from .core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
 from .preprocess import RACE_GROUPS, PREPROCESS_STAGE
+from .schema import TableError, check_table, check_columns
 
 # %% auto #0
-__all__ = ['NO_ITEM', 'DP_NUMERIC', 'MIMIC_DOMAINS', 'DP_CATEGORICAL', 'DP_OUTPUTS', 'DP_STAGE', 'random_words', 'uniform_open01',
-           'uniform_ints', 'random_bits', 'discrete_laplace', 'check_epsilon', 'laplace_mechanism', 'keep_threshold',
-           'randomised_response', 'sample_set_mechanism', 'PrivacyBudgetError', 'PrivacyLedger', 'audit_epsilon',
-           'dp_release', 'release_utility', 'run_dp', 'dp_utility_figure']
+__all__ = ['NO_ITEM', 'SEEDED', 'DP_NUMERIC', 'MIMIC_DOMAINS', 'DP_CATEGORICAL', 'MIMIC_UNPROTECTED', 'DP_OUTPUTS', 'DP_STAGE',
+           'random_words', 'uniform_open01', 'uniform_ints', 'random_bits', 'discrete_laplace', 'check_epsilon',
+           'laplace_mechanism', 'keep_threshold', 'randomised_response', 'sample_set_mechanism', 'PrivacyBudgetError',
+           'PrivacyLedger', 'audit_epsilon', 'check_release', 'dp_release_table', 'dp_release', 'release_utility',
+           'run_dp', 'dp_utility_figure']
 
 # %% ../nbs/02_dp.ipynb #70546669
 def _random_bytes(n:int, rng:np.random.Generator|None=None) -> bytes:
@@ -162,7 +164,7 @@ def randomised_response(values, categories, epsilon:float, backend:str='vectoris
 # %% ../nbs/02_dp.ipynb #692766fe
 NO_ITEM = '<none>'
 
-def sample_set_mechanism(lists, vocabulary, epsilon:float, max_items:int=10, name:str='items') -> tuple:
+def sample_set_mechanism(lists, vocabulary, epsilon:float, max_items:int=10, name:str='items', rng:np.random.Generator|None=None) -> tuple:
     "Release one item (or none) of each list with ε-DP: padding and sampling, then randomised response over `vocabulary`."
     vocab = list(dict.fromkeys(vocabulary))
     if max_items < 1: raise ValueError(f"{name}: max_items must be at least 1, got {max_items}")
@@ -171,13 +173,13 @@ def sample_set_mechanism(lists, vocabulary, epsilon:float, max_items:int=10, nam
     flat = [x for l in lists for x in l]
     unknown = [x for x in flat if x not in known]
     if unknown: raise ValueError(f"{name}: item {unknown[0]!r} is not in the public vocabulary")
-    pick = uniform_ints(len(lens), max_items)
+    pick = uniform_ints(len(lens), max_items, rng)
     starts = np.r_[0, np.cumsum(lens)[:-1]]
     chosen = np.full(len(lens), NO_ITEM, dtype=object)
     has = pick < np.minimum(lens, max_items)
     flat = np.asarray(flat, dtype=object)
     chosen[has] = flat[starts[has] + pick[has]]
-    released, info = randomised_response(chosen, [*vocab, NO_ITEM], epsilon, name=name)
+    released, info = randomised_response(chosen, [*vocab, NO_ITEM], epsilon, name=name, rng=rng)
     out = [[] if r == NO_ITEM else [r] for r in released]
     return out, info | dict(mechanism='padding-and-sampling + randomised response', max_items=max_items)
 
@@ -268,6 +270,110 @@ def audit_epsilon(out_a, out_b, alpha:float=0.05, thresholds:int=40) -> float:
             if p1 > 0 and p2 > 0: best = max(best, math.log(p1/p2))
     return best
 
+# %% ../nbs/02_dp.ipynb #6b07eb70
+def _bounds(column:str, b) -> dict:
+    "`b` — (lower, upper), (lower, upper, step) or a dict — as a dict of lower, upper and step."
+    if isinstance(b, dict): d = dict(b)
+    elif isinstance(b, (tuple, list)) and len(b) in (2, 3): d = dict(zip(('lower', 'upper', 'step'), b))
+    else: raise TableError(f"bounds: column {column!r}: expected (lower, upper) or (lower, upper, step), got {b!r}")
+    extra = set(d) - {'lower', 'upper', 'step'}
+    if extra: raise TableError(f"bounds: column {column!r}: unknown key(s) {sorted(extra)}")
+    try: lo, hi = float(d['lower']), float(d['upper'])
+    except (KeyError, TypeError, ValueError): raise TableError(f"bounds: column {column!r}: lower and upper must be numbers, got {b!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi): raise TableError(f"bounds: column {column!r}: need finite lower < upper, got ({lo:g}, {hi:g})")
+    step = d.get('step')
+    if step is not None:
+        units = round((hi - lo)/step) if isinstance(step, (int, float)) and step > 0 else 0
+        if units < 1 or not math.isclose(units*step, hi - lo, rel_tol=1e-9): raise TableError(f"bounds: column {column!r}: step must be a positive number dividing upper − lower, got {step!r}")
+    return dict(lower=lo, upper=hi, step=step)
+
+def _split_epsilon(epsilon, columns:list) -> dict:
+    "ε per released column: an even split of a total, or a dict naming every column."
+    if isinstance(epsilon, dict):
+        missing, extra = [c for c in columns if c not in epsilon], [c for c in epsilon if c not in columns]
+        if missing or extra: raise TableError(f"epsilon: the dict must name exactly the released columns; missing {missing}, not released {extra}")
+        return {c: check_epsilon(epsilon[c], f'epsilon of {c!r}') for c in columns}
+    total = check_epsilon(epsilon, 'epsilon')
+    return {c: total/len(columns) for c in columns}
+
+def _set_spec(column:str, spec) -> dict:
+    "A set column's request — its vocabulary, or a dict of `vocabulary` and `max_items` — as a dict."
+    d = dict(spec) if isinstance(spec, dict) else dict(vocabulary=spec)
+    vocab, k = list(dict.fromkeys(d.get('vocabulary') or [])), d.get('max_items', 10)
+    if not vocab: raise TableError(f"sets: column {column!r} needs a non-empty vocabulary")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1: raise TableError(f"sets: column {column!r}: max_items must be a positive integer, got {k!r}")
+    return dict(vocabulary=vocab, max_items=int(k))
+
+def check_release(df:pd.DataFrame, bounds:dict|None=None, categories:dict|None=None, epsilon=1.0, name:str='table', sets:dict|None=None) -> tuple:
+    "`(bounds, categories, sets, epsilon per column)` of a valid request, or a `TableError` naming what is wrong."
+    check_table(df, name)
+    bounds, categories, sets = dict(bounds or {}), dict(categories or {}), dict(sets or {})
+    if not bounds and not categories and not sets: raise TableError("nothing to release: give bounds (numbers), categories (labels) or sets (lists) for at least one column")
+    both = sorted((set(bounds) & set(categories)) | (set(bounds) & set(sets)) | (set(categories) & set(sets)))
+    if both: raise TableError(f"column(s) {both} given more than one of bounds, categories and sets; a column is released one way")
+    check_columns(df, list(bounds), 'bounds', name); check_columns(df, list(categories), 'categories', name); check_columns(df, list(sets), 'sets', name)
+    sets = {c: _set_spec(c, s) for c, s in sets.items()}
+    for c, s in sets.items():
+        known = set(s['vocabulary'])
+        if not all(isinstance(v, (list, tuple, np.ndarray)) for v in df[c]): raise TableError(f"sets: column {c!r} must hold a list in every row")
+        unknown = next((x for v in df[c] for x in v if x not in known), None)
+        if unknown is not None: raise TableError(f"sets: column {c!r} holds item {unknown!r}, which is not in its public vocabulary")
+    bounds = {c: _bounds(c, b) for c, b in bounds.items()}
+    for c in bounds:
+        s = df[c]
+        if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+            raise TableError(f"bounds: column {c!r} is not numeric ({s.dtype}); release it with categories instead")
+    for c, cats in categories.items():
+        cats = list(cats)
+        if len(cats) < 2 or len(set(map(str, cats))) != len(cats): raise TableError(f"categories: column {c!r} needs a list of at least 2 distinct values")
+        unknown = ~df[c].dropna().isin(cats)
+        if unknown.any(): raise TableError(f"categories: column {c!r} holds {df[c].dropna()[unknown].iloc[0]!r}, which is not in its declared list")
+        categories[c] = cats
+    gaps = {c: int(df[c].isna().sum()) for c in [*bounds, *categories] if df[c].isna().any()}
+    if gaps: raise TableError(f"missing values in released column(s) {gaps}; impute or drop them first (whether a value is missing would be published unprotected)")
+    return bounds, categories, sets, _split_epsilon(epsilon, [*bounds, *categories, *sets])
+
+# %% ../nbs/02_dp.ipynb #971bd900
+SEEDED = 'seeded (reproducible; not private against anyone who knows the seed)'
+
+def dp_release_table(df:pd.DataFrame, bounds:dict|None=None, epsilon=1.0, categories:dict|None=None, ledger:PrivacyLedger|None=None,
+                     seed:int|None=None, description:str='', sets:dict|None=None, unprotected:dict|None=None, backend:str='vectorised') -> tuple:
+    "Release the `bounds`, `categories` and `sets` columns of `df` with ε-DP per record; return `(released, ledger)`. Every other column goes on the ledger as unprotected (`unprotected`: why, per column)."
+    bounds, categories, sets, eps = check_release(df, bounds, categories, epsilon, sets=sets)
+    ledger = ledger if ledger is not None else PrivacyLedger(sum(eps.values()), description=description or f'DP release of {len(df)} records')
+    if not isinstance(ledger, PrivacyLedger): raise TableError(f"ledger: expected a PrivacyLedger, got {type(ledger).__name__}")
+    plan = [dict(mechanism='laplace', attribute=c, epsilon=eps[c], sensitivity=b['upper'] - b['lower'], scale=(b['upper'] - b['lower'])/eps[c]) for c, b in bounds.items()]
+    plan += [dict(mechanism='randomised response', attribute=c, epsilon=eps[c], categories=len(cats)) for c, cats in categories.items()]
+    plan += [dict(mechanism='padding-and-sampling + randomised response', attribute=c, epsilon=eps[c], max_items=s['max_items']) for c, s in sets.items()]
+    if seed is not None:
+        warnings.warn("dp_release_table: a seeded release is reproducible, and not private against anyone who knows the seed; use it for tests only", stacklevel=2)
+        for p in plan: p['randomness'] = SEEDED
+    ledger.charge_all(plan)  # all or nothing, before any noise is drawn
+    entries = ledger.entries[-len(plan):]
+    rng = np.random.default_rng(seed) if seed is not None else None
+    def release(c):
+        "(released column, facts for its ledger entry)"
+        if c in bounds:
+            b = bounds[c]
+            vals, _ = laplace_mechanism(df[c].to_numpy(), b['lower'], b['upper'], eps[c], step=b['step'], backend=backend, name=c, rng=rng)
+            return pd.Series(vals, index=df.index).astype(df[c].dtype if np.issubdtype(np.asarray(vals).dtype, np.integer) else 'float64'), {}
+        if c in categories:
+            vals, info = randomised_response(df[c], categories[c], eps[c], backend=backend, name=c, rng=rng)
+            return vals, dict(realised_epsilon=info['realised_epsilon'])
+        vals, info = sample_set_mechanism(list(df[c]), sets[c]['vocabulary'], eps[c], sets[c]['max_items'], name=c, rng=rng)
+        return pd.Series(vals, index=df.index), dict(realised_epsilon=info['realised_epsilon'])
+    columns = [e['attribute'] for e in entries]
+    if rng is None:  # NumPy and os.urandom release the GIL; a seeded stream is drawn in one order, column after column
+        with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool: results = list(pool.map(release, columns))
+    else: results = [release(c) for c in columns]
+    out = df.copy()
+    for entry, (vals, facts) in zip(entries, results):
+        out[entry['attribute']] = vals
+        entry.update(facts)
+    for c in df.columns:
+        if c not in columns: ledger.leave_unprotected(c, (unprotected or {}).get(c, 'published as it is'))
+    return out, ledger
+
 # %% ../nbs/02_dp.ipynb #daeff602
 DP_NUMERIC = {'age': dict(lower=18, upper=100, step=1),  # years; MIMIC-IV ages run 18 to 91 (shifted), older patients are top-coded
               'los_days': dict(lower=0, upper=30, step=0.01),  # days; longer stays are clamped to 30
@@ -288,51 +394,36 @@ MIMIC_DOMAINS = {
 }
 DP_CATEGORICAL = tuple(MIMIC_DOMAINS)
 
+MIMIC_UNPROTECTED = {'diagnosis_codes': 'kept as they are (sets="keep")', 'diagnoses': 'titles of the diagnoses, kept as they are (sets="keep")',
+                     'procedure_codes': 'kept as they are', 'procedures': 'titles of the procedures, kept as they are',
+                     'medications': 'the response the model learns; never perturbed',
+                     'subject_id': "kept: the pipeline's join key for evaluation (stage 03 is where identifiers are replaced)",
+                     'hadm_id': "kept: the pipeline's join key for evaluation (stage 03 is where identifiers are replaced)"}
+
 def dp_release(df:pd.DataFrame, epsilon:float, numeric:dict=DP_NUMERIC, categorical=DP_CATEGORICAL, domains:dict=MIMIC_DOMAINS,
                weights:dict|None=None, sets:str='keep', max_items:int=10, budget:float|None=None, backend:str='vectorised') -> tuple:
-    "Release `df` with ε-DP per record over the protected attributes; return `(released, ledger)`."
+    "Release admissions `df` with ε-DP per record: the engine `dp_release_table` with MIMIC-IV's bounds, domains and diagnosis roll-up; return `(released, ledger)`."
     epsilon = check_epsilon(epsilon)
     if sets not in ('keep', 'sample'): raise ValueError(f"sets must be 'keep' or 'sample', got {sets!r}")
-    attrs = [*numeric, *categorical] + (['diagnosis_codes'] if sets == 'sample' else [])
-    missing = [c for c in attrs if c not in df.columns]
-    if missing: raise KeyError(f"column(s) {missing} not in the table to release")
     nodomain = [c for c in categorical if c not in domains]
     if nodomain: raise ValueError(f"no declared domain (list of categories) for column(s) {nodomain}: pass domains=")
+    attrs = [*numeric, *categorical] + (['diagnosis_codes'] if sets == 'sample' else [])
     w = {a: float((weights or {}).get(a, 1.0)) for a in attrs}
     if any(v <= 0 for v in w.values()): raise ValueError(f"weights must be positive: {w}")
-    eps = {a: epsilon*w[a]/sum(w.values()) for a in attrs}
     ledger = PrivacyLedger(budget or epsilon, description=f'per-record local DP release of {len(df)} records')
-    plan = [dict(mechanism='laplace', attribute=a, epsilon=eps[a], sensitivity=float(numeric[a]['upper'] - numeric[a]['lower']),
-                 scale=float(numeric[a]['upper'] - numeric[a]['lower'])/eps[a]) for a in numeric]
-    plan += [dict(mechanism='randomised response', attribute=a, epsilon=eps[a], categories=len(domains[a])) for a in categorical]
-    if sets == 'sample': plan.append(dict(mechanism='padding-and-sampling + randomised response', attribute='diagnosis_codes', epsilon=eps['diagnosis_codes']))
-    ledger.charge_all(plan)  # refuses before anything is computed
-    def apply(entry):
-        a = entry['attribute']
-        if a in numeric: return {a: laplace_mechanism(df[a].to_numpy(), **numeric[a], epsilon=eps[a], backend=backend, name=a)[0]}, {}
-        if a in categorical:
-            released, info = randomised_response(df[a], domains[a], eps[a], backend=backend, name=a)
-            return {a: released}, dict(realised_epsilon=info['realised_epsilon'])
-        codes, titles = _release_diagnoses(df, eps[a], max_items)
-        return {'diagnosis_codes': codes, 'diagnoses': titles}, {}
-    with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool: results = list(pool.map(apply, ledger.entries))  # NumPy and os.urandom release the GIL
-    out = df.copy()
-    for entry, (cols, extra) in zip(ledger.entries, results):
-        for c, v in cols.items(): out[c] = v
-        entry.update(extra)
-    for field, why in (('diagnosis_codes', 'kept as they are (sets="keep")'), ('procedure_codes', 'kept as they are'),
-                       ('medications', 'the response the model learns; never perturbed')):
-        if not (field == 'diagnosis_codes' and sets == 'sample'): ledger.leave_unprotected(field, why)
-    if sets == 'sample' and 'n_diagnoses' in out: out['n_diagnoses'] = out.diagnosis_codes.map(len).astype('int64')
+    rel_sets, titles = {}, None
+    if sets == 'sample':  # diagnoses roll up to their public ICD categories (no privacy cost), then one category per record is released
+        from ppgenai.anonymize import icd_category, icd_category_titles
+        titles = icd_category_titles()
+        df = df.assign(diagnosis_codes=[list(dict.fromkeys(icd_category(c) for c in codes)) for codes in df.diagnosis_codes])
+        rel_sets = {'diagnosis_codes': dict(vocabulary=sorted(titles), max_items=max_items)}
+    out, ledger = dp_release_table(df, bounds=dict(numeric), categories={c: domains[c] for c in categorical}, sets=rel_sets, ledger=ledger,
+                                   epsilon={a: epsilon*w[a]/sum(w.values()) for a in attrs}, unprotected=MIMIC_UNPROTECTED, backend=backend)
+    if sets == 'sample':  # titles and counts of the released categories: post-processing of a DP output, not unprotected
+        out['diagnoses'] = [[titles[c] for c in o] for o in out.diagnosis_codes]
+        if 'n_diagnoses' in out: out['n_diagnoses'] = out.diagnosis_codes.map(len).astype('int64')
+        for c in ('diagnoses', 'n_diagnoses'): ledger.unprotected.pop(c, None)
     return out, ledger
-
-def _release_diagnoses(df, epsilon, max_items):
-    "Diagnosis categories released by padding and sampling; codes and titles."
-    from ppgenai.anonymize import icd_category, icd_category_titles
-    titles = icd_category_titles()
-    cats = [list(dict.fromkeys(icd_category(c) for c in codes)) for codes in df.diagnosis_codes]
-    out, _ = sample_set_mechanism(cats, sorted(titles), epsilon, max_items, name='diagnosis_codes')
-    return pd.Series(out, index=df.index), pd.Series([[titles[c] for c in o] for o in out], index=df.index)
 
 # %% ../nbs/02_dp.ipynb #f894655e
 DP_OUTPUTS = ('released.parquet', 'ledger.json', 'report.json')

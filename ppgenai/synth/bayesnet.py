@@ -56,10 +56,13 @@ def learn_structure(data:pd.DataFrame, method:str='hill-climb', score:str='bic-d
         expert = None
         if candidates:  # sparse candidate search: each column may only link to its `candidates` most informative partners
             np.fill_diagonal(mi, -np.inf)
-            allowed = {(cols[i], cols[j]) for i in range(len(cols)) for j in np.argsort(-mi[i])[:candidates]}
+            allowed = {(i, int(j)) for i in range(len(cols)) for j in np.argsort(-mi[i])[:candidates]}
             expert = ExpertKnowledge(search_space=allowed | {(b, a) for a, b in allowed})
-        hc = HillClimbSearch(scoring_method=score, max_indegree=max_indegree, return_type='dag', show_progress=False, expert_knowledge=expert).fit(data)
-        edges = list(hc.causal_graph_.edges())
+        # the search sees columns as integers: pgmpy breaks ties by the order of sets of edges, which for names would follow Python's
+        # per-process string hashing (PYTHONHASHSEED) and give another network on every run; integers hash the same in every process
+        hc = HillClimbSearch(scoring_method=score, max_indegree=max_indegree, return_type='dag', show_progress=False,
+                             expert_knowledge=expert).fit(data.set_axis(range(len(cols)), axis=1))
+        edges = [(cols[a], cols[b]) for a, b in hc.causal_graph_.edges()]
     return sorted((str(a), str(b)) for a, b in edges)
 
 # %% ../../nbs/04b_bayesnet.ipynb #bfa3c49e
