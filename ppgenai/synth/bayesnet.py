@@ -8,7 +8,7 @@ import contextlib, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from ..core import write_json
+from ..core import write_json, read_json, atomic_write
 from .tabular import TabularEncoder
 from ..dp import PrivacyLedger, discrete_laplace
 
@@ -143,13 +143,39 @@ class BayesNetSynthesizer:
     def named_edges(self) -> list: return [(self.columns[int(a[1:])], self.columns[int(b[1:])]) for a, b in self.edges]
 
     def save(self, folder:Path|str) -> Path:
-        "Write the encoder, the graph (named edges) and the network (BIF) to `folder`."
+        "Write the encoder, the graph (named edges), the exact parameters (`cpds.npz`, what `load` reads) and the network as BIF (for other tools) to `folder`."
         folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
         self.encoder.save(folder/'encoder.json')
+        nodes = list(self.model.nodes())  # the order sampling visits ties in: kept, so a loaded network draws the same rows for a seed
         write_json(dict(columns=self.columns, states=self.states, edges=self.edges, named_edges=self.named_edges, method=self.method,
-                        score=self.score, max_indegree=self.max_indegree, estimator=self.estimator, dp_epsilon=self.dp_epsilon), folder/'graph.json')
+                        score=self.score, max_indegree=self.max_indegree, estimator=self.estimator, ess=self.ess, dp_epsilon=self.dp_epsilon,
+                        nodes=nodes, parents={v: list(self.model.get_cpds(v).variables[1:]) for v in nodes}), folder/'graph.json')
+        with atomic_write(folder/'cpds.npz', 'wb') as f: np.savez(f, **{v: self.model.get_cpds(v).values for v in nodes})
         with _quiet(): self.model.save(str(folder/'network.bif'), filetype='bif')
         return folder
+
+    _encoder_class = TabularEncoder  # what `load` reads the saved encoder as
+
+    @classmethod
+    def load(cls, folder:Path|str) -> BayesNetSynthesizer:
+        "A fitted synthesizer from a folder written by `save`: the same network, parameters bit for bit, the same rows for a seed."
+        from pgmpy.factors.discrete import TabularCPD
+        folder = Path(folder)
+        g, cpds = read_json(folder/'graph.json'), np.load(folder/'cpds.npz')
+        self = cls.__new__(cls)
+        BayesNetSynthesizer.__init__(self, cls._encoder_class.load(folder/'encoder.json'), method=g['method'], score=g['score'], max_indegree=g['max_indegree'],
+                                     estimator=g['estimator'], equivalent_sample_size=g['ess'], dp_epsilon=g['dp_epsilon'])
+        self.columns, self.states, self.edges = g['columns'], g['states'], [tuple(e) for e in g['edges']]
+        with _quiet():
+            from pgmpy.models import DiscreteBayesianNetwork
+            model = DiscreteBayesianNetwork(self.edges); model.add_nodes_from(g['nodes'])
+            names = {v: [str(i) for i in range(len(self.states[c]))] for v, c in zip((f'v{i}' for i in range(len(self.columns))), self.columns)}
+            for v in g['nodes']:
+                ps, values = g['parents'][v], cpds[v]
+                model.add_cpds(TabularCPD(v, values.shape[0], values.reshape(values.shape[0], -1), evidence=ps or None,
+                                          evidence_card=[len(names[p]) for p in ps] or None, state_names={n: names[n] for n in [v, *ps]}))
+        self.model = model
+        return self
 
 # %% ../../nbs/04b_bayesnet.ipynb #abec8137
 def bayesnet_figure(edges:list, title:str=''):

@@ -203,10 +203,19 @@ class BayesNetGenerator(BayesNetSynthesizer):
         super().__init__(TableEncoder(**self.encoder_settings), method=method, score=score, max_indegree=max_indegree, estimator=estimator,
                          equivalent_sample_size=equivalent_sample_size, dp_epsilon=dp_epsilon)
 
+    _encoder_class = TableEncoder
+
     def fit(self, df:pd.DataFrame) -> BayesNetGenerator:
         "Learn the column kinds, the network's structure and its parameters from `df`."
         self.encoder = TableEncoder(**self.encoder_settings).fit(df)
         return super().fit(df)
+
+    @classmethod
+    def load(cls, folder:Path|str) -> BayesNetGenerator:
+        "A fitted generator from a folder written by `save`."
+        self = super().load(folder)
+        self.encoder_settings = dict(kinds=self.encoder.kinds, n_bins=self.encoder.n_bins, max_categories=self.encoder.max_categories)
+        return self
 
 class DiffusionGenerator(DiffusionSynthesizer):
     "A tabular diffusion model for any table: `fit(df)`, then `sample(n, seed=...)` a table with the same columns and dtypes."
