@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from ..core import read_json
 from ..schema import TableSchema, TableError, check_table, check_columns
-from ..synth.fidelity import marginal_similarity, association_similarity, detection_auc, feature_matrix
+from ..synth.fidelity import marginal_similarity, association_similarity, detection_auc, fit_and_predict
 from ..synth.table import quantile_scale
 from ..attacks.tables import dcr_report, dcr_scores
 from ..attacks.metrics import attack_metrics
@@ -42,7 +42,6 @@ class TableDistance:
 # %% ../../nbs/07d_reports.ipynb #11b17814
 def tstr_table(train:pd.DataFrame, synthetic:pd.DataFrame, holdout:pd.DataFrame, target:str, schema:TableSchema|None=None, seed:int=0) -> dict:
     "Scores on `holdout` of a model trained on `train` (TRTR) and on `synthetic` (TSTR), for column `target`."
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.metrics import roc_auc_score, accuracy_score, r2_score
     check_columns(train, [target], 'target', 'the training table')
     schema = schema or TableSchema.infer(train)
@@ -58,20 +57,16 @@ def tstr_table(train:pd.DataFrame, synthetic:pd.DataFrame, holdout:pd.DataFrame,
     for src, tab in (('real', train), ('synthetic', synthetic)):
         tab = tab[tab[target].notna()]
         y = label(tab)
-        X, is_cat, cats = feature_matrix(tab[feats], numeric)
-        Xt, _, _ = feature_matrix(test[feats], numeric, cats)
-        for M in (X, Xt): M[:, is_cat] = np.where(M[:, is_cat] < 0, np.nan, M[:, is_cat])
-        kw = dict(categorical_features=np.array(is_cat), max_iter=200, random_state=seed)
         if regress:
-            pred = HistGradientBoostingRegressor(**kw).fit(X, y).predict(Xt)
+            _, pred = fit_and_predict(tab[feats], y, test[feats], numeric, seed, regress=True)
             out[f'r2_{src}'] = float(r2_score(label(test), pred))
         elif len(set(y)) < 2: out[f'accuracy_{src}'] = out[f'auc_{src}'] = np.nan  # one class only: nothing to learn
         else:
-            clf = HistGradientBoostingClassifier(**kw).fit(X, y)
-            out[f'accuracy_{src}'] = float(accuracy_score(label(test), clf.predict(Xt)))
+            clf, proba = fit_and_predict(tab[feats], y, test[feats], numeric, seed)
+            out[f'accuracy_{src}'] = float(accuracy_score(label(test), clf.classes_[proba.argmax(1)]))
             if len(classes) == 2 and len(set(label(test))) == 2:
                 pos = classes[1]
-                out[f'auc_{src}'] = float(roc_auc_score(label(test) == pos, clf.predict_proba(Xt)[:, list(clf.classes_).index(pos)] if pos in clf.classes_ else np.zeros(len(Xt))))
+                out[f'auc_{src}'] = float(roc_auc_score(label(test) == pos, proba[:, list(clf.classes_).index(pos)] if pos in clf.classes_ else np.zeros(len(test))))
     score = 'r2' if regress else ('auc' if 'auc_real' in out else 'accuracy')
     out['score'], out['gap_points'] = score, float(100*(out[f'{score}_real'] - out[f'{score}_synthetic']))
     return out

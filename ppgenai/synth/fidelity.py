@@ -9,8 +9,8 @@ import pandas as pd
 from .tabular import SYNTH_NUMERIC, to_bins
 
 # %% auto #0
-__all__ = ['marginal_similarity', 'cramers_v', 'association_similarity', 'fidelity_report', 'feature_matrix', 'detection_auc',
-           'clinical_targets', 'tstr']
+__all__ = ['marginal_similarity', 'cramers_v', 'association_similarity', 'fidelity_report', 'feature_matrix', 'gradient_boosting',
+           'fit_and_predict', 'detection_auc', 'clinical_targets', 'tstr']
 
 # %% ../../nbs/04d_fidelity.ipynb #82d0cbd6
 def _kinds(real:pd.DataFrame, numeric=SYNTH_NUMERIC) -> tuple:
@@ -76,15 +76,28 @@ def fidelity_report(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUM
 
 # %% ../../nbs/04d_fidelity.ipynb #abca2e37
 def feature_matrix(table:pd.DataFrame, numeric=SYNTH_NUMERIC, categories:dict|None=None) -> tuple:
-    "Numeric matrix for scikit-learn: categories as integer codes (with a shared mapping), numbers as they are."
+    "`(X, is_categorical, categories)` for scikit-learn: categories as integer codes on a shared mapping (a category the mapping lacks is missing), numbers as they are."
     cat, num = _kinds(table, numeric)
     categories = categories or {c: sorted(_labels(table[c]).unique()) for c in cat}
-    X = np.column_stack([pd.Index(categories[c]).get_indexer(_labels(table[c])) if c in cat else table[c].to_numpy(float) for c in table.columns])
-    return X.astype(float), [c in cat for c in table.columns], categories
+    X = np.column_stack([pd.Index(categories[c]).get_indexer(_labels(table[c])) if c in cat else table[c].to_numpy(float) for c in table.columns]).astype(float)
+    is_cat = [c in cat for c in table.columns]
+    X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat])
+    return X, is_cat, categories
+
+def gradient_boosting(is_categorical:list, seed:int=0, regress:bool=False):
+    "The model behind every detection and utility score here: scikit-learn's histogram gradient boosting, categorical columns declared, 200 iterations."
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    return (HistGradientBoostingRegressor if regress else HistGradientBoostingClassifier)(categorical_features=np.array(is_categorical), max_iter=200, random_state=seed)
+
+def fit_and_predict(train:pd.DataFrame, y, test:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0, regress:bool=False) -> tuple:
+    "`(model, predictions)`: `gradient_boosting` fitted on the features of `train` and labels `y`, and its predictions on `test` (class probabilities, or values when `regress`)."
+    X, is_cat, cats = feature_matrix(train, numeric)
+    Xt, _, _ = feature_matrix(test, numeric, cats)
+    model = gradient_boosting(is_cat, seed, regress).fit(X, y)
+    return model, (model.predict(Xt) if regress else model.predict_proba(Xt))
 
 def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0, max_rows:int=20_000) -> float:
     "Cross-validated AUC of a classifier telling real rows (1) from synthetic ones (0)."
-    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import cross_val_score, StratifiedKFold
     n = min(len(real), len(synthetic), max_rows)
     pick_real, pick_syn, folds, fit = np.random.SeedSequence(seed).spawn(4)  # independent streams: no draw can undo another
@@ -92,9 +105,8 @@ def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMER
     both = pd.concat([rows(real, pick_real), rows(synthetic[real.columns], pick_syn)], ignore_index=True)
     X, is_cat, _ = feature_matrix(both, numeric)
     y = np.r_[np.ones(n), np.zeros(n)]
-    X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat])
     seed_of = lambda s: int(s.generate_state(1)[0])
-    clf = HistGradientBoostingClassifier(categorical_features=np.array(is_cat), max_iter=200, random_state=seed_of(fit))
+    clf = gradient_boosting(is_cat, seed_of(fit))
     return float(cross_val_score(clf, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed_of(folds)), scoring='roc_auc').mean())
 
 # %% ../../nbs/04d_fidelity.ipynb #3633ef8b
@@ -109,7 +121,6 @@ def clinical_targets(table:pd.DataFrame) -> dict:
 
 def tstr(real_train:pd.DataFrame, synthetic:pd.DataFrame, real_test:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0) -> pd.DataFrame:
     "AUC on the real test set of models trained on real and on synthetic data, per target, and the gap in points."
-    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
     rows = []
     for name, (label, drop) in clinical_targets(real_train).items():
@@ -119,11 +130,8 @@ def tstr(real_train:pd.DataFrame, synthetic:pd.DataFrame, real_test:pd.DataFrame
         for src, tab in (('real', real_train), ('synthetic', synthetic)):
             y = label(tab)
             if len(np.unique(y)) < 2 or len(np.unique(y_test)) < 2: res[f'auc_{src}'] = np.nan; continue
-            X, is_cat, cats = feature_matrix(tab[cols], numeric)
-            Xt, _, _ = feature_matrix(real_test[cols], numeric, cats)
-            X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat]); Xt[:, is_cat] = np.where(Xt[:, is_cat] < 0, np.nan, Xt[:, is_cat])
-            clf = HistGradientBoostingClassifier(categorical_features=np.array(is_cat), max_iter=200, random_state=seed).fit(X, y)
-            res[f'auc_{src}'] = float(roc_auc_score(y_test, clf.predict_proba(Xt)[:, 1]))
+            _, proba = fit_and_predict(tab[cols], y, real_test[cols], numeric, seed)
+            res[f'auc_{src}'] = float(roc_auc_score(y_test, proba[:, 1]))
         res['gap_points'] = 100*(res['auc_real'] - res['auc_synthetic'])
         rows.append(res)
     return pd.DataFrame(rows)
