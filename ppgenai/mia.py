@@ -17,6 +17,7 @@ from .finetune import (VARIANTS, FINETUNE_STAGE, released_path, released_table, 
 from .llm.model import resolve_base_model, load_base_model, release_memory
 from .llm.lora import load_finetuned
 from .attacks.metrics import attack_metrics, roc_table
+from .evaluation.text import bootstrap_ci
 from .attacks.llm import token_stats, attack_scores, SCORE_MAX_LENGTH
 from .attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
 
@@ -111,10 +112,6 @@ def _wilson(p:float, n:int, z:float=1.96) -> tuple:
     h = z*np.sqrt(p*(1 - p)/n + z*z/(4*n*n)) / (1 + z*z/n)
     return float(c - h), float(c + h)
 
-def _bootstrap_mean(x:np.ndarray, n_boot:int, seed:int) -> tuple:
-    b = x[np.random.default_rng(seed).integers(0, len(x), (n_boot, len(x)))].mean(1)
-    return tuple(float(v) for v in np.quantile(b, [0.025, 0.975]))
-
 def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config) -> tuple:
     "(results rows, ROC frame) of one attack's `scores`, the `n` members first."
     res = attack_metrics(scores[:n], scores[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed)
@@ -158,7 +155,7 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
         truth = _truth(cfg, variant, released, targets, key)
         link = linkage_attack(targets, released, truth, generalised=gen, age_band=cfg.age_band, return_hits=True)
         hits = np.asarray(link.pop('hits'))
-        low, high = _bootstrap_mean(hits, cfg.mia_bootstrap, cfg.seed)
+        _, low, high = bootstrap_ci(hits, n_boot=cfg.mia_bootstrap, seed=cfg.seed)
         rows.append(dict(attack='linkage', metric='success', value=link['success'], low=low, high=high, members=n, nonmembers=0))
         rows += [dict(attack='linkage', metric=k, value=link[k], low=np.nan, high=np.nan, members=n, nonmembers=0)
                  for k in ('random_guess', 'unique_reidentified', 'mean_candidates')]
