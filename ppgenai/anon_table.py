@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, secrets
 import numpy as np
 import pandas as pd
-from .anonymize import (anonymity_measures, sensitive_profile, swap_values, pseudonymise, load_key, key_id, check_key, class_ids)
+from .anonymize import (anonymity_measures, sensitive_profile, swap_values, pseudonymise, load_key, key_id, check_key, class_ids, search_lattice)
 from .schema import TableError, TableSchema, check_table, check_columns
 
 # %% auto #0
@@ -109,28 +109,11 @@ def anonymise_table(df:pd.DataFrame, quasi_identifiers, k:int=5, sensitive=(), l
     hier = {c: column_hierarchy(df[c], kinds[c], k, (hierarchies or {}).get(c)) for c in qi}
     height = {c: len(hier[c]) - 1 for c in qi}
     view = lambda lv: pd.DataFrame({c: hier[c][lv[c]].to_numpy() for c in qi})
-    levels = {c: 0 for c in qi}
-    bad = violations(view(levels), qi, df[sens].reset_index(drop=True), k, l, t)
-    while bad.mean() > max_suppression:
-        steps = []
-        for c in qi:
-            if levels[c] < height[c]:
-                lv = levels | {c: levels[c] + 1}
-                steps.append((violations(view(lv), qi, df[sens].reset_index(drop=True), k, l, t).mean(), 1/height[c], c))
-        if not steps: break
-        _, _, c = min(steps)
-        levels[c] += 1
-        bad = violations(view(levels), qi, df[sens].reset_index(drop=True), k, l, t)
-    improved = True
-    while improved and bad.mean() <= max_suppression:  # greedy steps can overshoot: step back down wherever the request still holds
-        improved = False
-        for c in sorted(qi, key=lambda c: -levels[c]/max(height[c], 1)):
-            if levels[c] == 0: continue
-            lv = levels | {c: levels[c] - 1}
-            b = violations(view(lv), qi, df[sens].reset_index(drop=True), k, l, t)
-            if b.mean() <= max_suppression: levels, bad, improved = lv, b, True
-    if bad.mean() > max_suppression:
+    sens_rows = df[sens].reset_index(drop=True)
+    node, bad, found, search = search_lattice([height[c] for c in qi], lambda n: violations(view(dict(zip(qi, n))), qi, sens_rows, k, l, t), max_suppression)
+    if not found:
         raise TableError(f"the request cannot be met by suppressing at most {max_suppression:.0%}: even fully generalised, {bad.mean():.1%} of the rows break it")
+    levels = dict(zip(qi, map(int, node)))
     gen = view(levels)
     for c in qi:
         if levels[c] > 0: out[c] = gen[c].to_numpy()
@@ -138,7 +121,7 @@ def anonymise_table(df:pd.DataFrame, quasi_identifiers, k:int=5, sensitive=(), l
     out = out.iloc[keep[rng.permutation(len(keep))]].reset_index(drop=True)  # suppress, and shuffle: row order can betray a sort
     after = anonymity_measures(out, qi, sens)
     report = dict(k_target=int(k), l_target=l, t_target=t, quasi_identifiers=qi, sensitive=sens, levels=levels,
-                  hierarchy_heights=height, records_in=int(len(df)), records_out=int(len(out)), suppressed=int(bad.sum()),
+                  hierarchy_heights=height, search=search, records_in=int(len(df)), records_out=int(len(out)), suppressed=int(bad.sum()),
                   suppressed_share=float(bad.mean()), swaps=[dict(column=c, rate=swap_rate) for c in swap], hashed=list(hash_columns),
                   key_id=key_id(key) if hash_columns else None, seeded=seed is not None, before=before, after=after)
     return out, report

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_anonymize.ipynb #4281107b
 from __future__ import annotations
-import functools, hashlib, hmac, itertools, os, re, secrets, stat
+import functools, hashlib, hmac, os, re, secrets, stat
 import duckdb
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,8 +18,8 @@ __all__ = ['LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'KEY_ENV', 'KEY_FILE_ENV', '
            'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'ANON_STAGE', 'icd_category', 'icd_categories',
            'icd_category_titles', 'rollup_codes', 'age_bands', 'los_bins', 'generalise', 'hierarchy_height',
            'class_ids', 'swap_values', 'HashKeyError', 'generate_key', 'load_key', 'key_id', 'check_key',
-           'pseudonymise', 'link_pseudonyms', 'sensitive_profile', 'anonymity_measures', 'choose_levels', 'anonymise',
-           'run_anonymize', 'anonymity_figure']
+           'pseudonymise', 'link_pseudonyms', 'sensitive_profile', 'anonymity_measures', 'search_lattice',
+           'choose_levels', 'anonymise', 'run_anonymize', 'anonymity_figure']
 
 # %% ../nbs/03_anonymize.ipynb #fd8ba949
 def icd_category(code:str, kind:str='diagnosis') -> str:
@@ -299,6 +299,48 @@ def _principal(codes:pd.Series) -> pd.Series:
     "The first (principal) code of each list, 'NONE' for an empty one."
     return pd.Series([c[0] if len(c) else 'NONE' for c in codes], index=codes.index, dtype='str')
 
+def _greedy_path(heights:list, violations, max_share:float) -> tuple:
+    "Datafly-style: raise the column whose step leaves the fewest violating rows (ties: the least loss) until the request holds, then step back down where it still does."
+    node, evaluated = [0]*len(heights), 1
+    mask = violations(tuple(node))
+    while mask.mean() > max_share:
+        steps = []
+        for i, h in enumerate(heights):
+            if node[i] < h:
+                steps.append((violations(tuple(node[:i] + [node[i] + 1] + node[i + 1:])).mean(), 1/h, i)); evaluated += 1
+        if not steps: break
+        node[min(steps)[2]] += 1
+        mask = violations(tuple(node)); evaluated += 1
+    improved = True
+    while improved and mask.mean() <= max_share:  # greedy steps can overshoot
+        improved = False
+        for i in sorted(range(len(heights)), key=lambda i: -node[i]/max(heights[i], 1)):
+            if node[i] == 0: continue
+            down = node[:i] + [node[i] - 1] + node[i + 1:]
+            m = violations(tuple(down)); evaluated += 1
+            if m.mean() <= max_share: node, mask, improved = down, m, True
+    return tuple(node), mask, evaluated
+
+def search_lattice(heights:list, violations, max_share:float, max_nodes:int=2000) -> tuple:
+    "`(node, mask, found, search)`: the least-generalised node (a level in 0..height per column) whose `violations(node)` mask covers at most `max_share` of the rows."
+    import heapq
+    loss = lambda node: sum(l/h for l, h in zip(node, heights) if h)  # information loss: the share of each hierarchy climbed, summed
+    start = (0,)*len(heights)
+    heap, seen, evaluated = [(loss(start), start)], {start}, 0
+    while heap and evaluated < max_nodes:  # best first in (loss, node) order: every node is queued before it is due, so this is the sorted lattice
+        _, node = heapq.heappop(heap)
+        mask = violations(node); evaluated += 1
+        if mask.mean() <= max_share: return node, mask, True, dict(search='best-first (least loss)', nodes_evaluated=evaluated)
+        for i, h in enumerate(heights):
+            if node[i] < h:
+                up = node[:i] + (node[i] + 1,) + node[i + 1:]
+                if up not in seen: seen.add(up); heapq.heappush(heap, (loss(up), up))
+    if heap:  # a lattice too wide to search to the end: the greedy path, named in the report, instead of the optimum
+        node, mask, more = _greedy_path(heights, violations, max_share)
+        return node, mask, mask.mean() <= max_share, dict(search=f'greedy (no node of least loss within {max_nodes} evaluated)', nodes_evaluated=evaluated + more)
+    top = tuple(heights)
+    return top, violations(top), False, dict(search='best-first (least loss)', nodes_evaluated=evaluated + 1)
+
 def choose_levels(df:pd.DataFrame, quasi_identifiers, k:int, max_suppression:float, age_band:int=5) -> tuple:
     "`(levels, small, view)`: the least-generalised levels leaving at most `max_suppression` in classes below k, that mask, and the generalised columns."
     qi = list(quasi_identifiers)
@@ -311,11 +353,7 @@ def choose_levels(df:pd.DataFrame, quasi_identifiers, k:int, max_suppression:flo
         for c, l in zip(qi, levels): key = key*(codes(c, l).max(initial=0) + 1) + codes(c, l)
         if key.max(initial=0) > 50_000_000: _, key = np.unique(key, return_inverse=True)  # too sparse to count densely
         return np.bincount(key)[key] < k
-    lattice = itertools.product(*[range(hierarchy_height(c) + 1) for c in qi])
-    loss = lambda node: sum(l/hierarchy_height(c) for c, l in zip(qi, node))
-    for node in sorted(lattice, key=lambda n: (loss(n), n)):
-        small = small_mask(node)
-        if small.mean() <= max_suppression: break
+    node, small, _, _ = search_lattice([hierarchy_height(c) for c in qi], small_mask, max_suppression)  # none qualifies: the top, suppressing what it must
     return dict(zip(qi, node)), small, pd.DataFrame({c: labels(c, l) for c, l in zip(qi, node)})
 
 FIXED_LEVELS = {'admission_location': 1}  # generalised always, whatever k needs: arrival by group, not by desk
