@@ -321,7 +321,7 @@ def _greedy_path(heights:list, violations, max_share:float) -> tuple:
             if m.mean() <= max_share: node, mask, improved = down, m, True
     return tuple(node), mask, evaluated
 
-def search_lattice(heights:list, violations, max_share:float, max_nodes:int=2000) -> tuple:
+def search_lattice(heights:list, violations, max_share:float, max_nodes:int=500) -> tuple:
     "`(node, mask, found, search)`: the least-generalised node (a level in 0..height per column) whose `violations(node)` mask covers at most `max_share` of the rows."
     import heapq
     loss = lambda node: sum(l/h for l, h in zip(node, heights) if h)  # information loss: the share of each hierarchy climbed, summed
