@@ -175,10 +175,9 @@ def check_setting(f, v):
         if isinstance(rule, tuple):
             if v not in rule: raise _Invalid(f"must be one of {rule}")
             return v
-        out = CHECKS[rule](v)
-        if rule == 'positive numbers':  # each ε on its own, so the message points at the bad one
+        if rule == 'positive numbers' and _is_seq(v):  # each ε on its own first, so the message points at the bad one
             for i, x in enumerate(v): check_setting(_item_field(f'{f.name}[{i}]', 'float'), x)
-        return out
+        return CHECKS[rule](v)
     except _Invalid as e: raise ValueError(f"config parameter {f.name!r} {e}, got {v!r}") from None
 
 def _item_field(name:str, kind:str):
