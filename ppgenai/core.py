@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #891e7ff6
 from __future__ import annotations
-import ast, contextlib, datetime, hashlib, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
+import ast, contextlib, datetime, functools, hashlib, importlib.util, json, os, platform, random, shutil, subprocess, sys, tempfile, threading, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np
@@ -176,14 +176,11 @@ def check_setting(f, v):
             if v not in rule: raise _Invalid(f"must be one of {rule}")
             return v
         if rule == 'positive numbers' and _is_seq(v):  # each ε on its own first, so the message points at the bad one
-            for i, x in enumerate(v): check_setting(_item_field(f'{f.name}[{i}]', 'float'), x)
+            for i, x in enumerate(v):
+                try: CHECKS['positive'](x)
+                except _Invalid as e: raise ValueError(f"config parameter '{f.name}[{i}]' {e}, got {x!r}") from None
         return CHECKS[rule](v)
     except _Invalid as e: raise ValueError(f"config parameter {f.name!r} {e}, got {v!r}") from None
-
-def _item_field(name:str, kind:str):
-    "A stand-in `Config` field called `name` of annotation `kind`: checks one item of a sequence setting under its own name."
-    from types import SimpleNamespace
-    return SimpleNamespace(name=name, type=kind, metadata={})
 
 def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config:
     "The `Config` of `profile`, with `data` and any `overrides`, each checked by name and by its field's rule."
@@ -277,7 +274,6 @@ def mark_stage_done(stage_dir:Path|str, fp:str, **info) -> Path:
 # %% ../nbs/00_core.ipynb #2bf1a1f6
 def _module_file(name:str) -> Path|None:
     "The source file of module `name` of an importable package, found without importing it (None if it is not a module)."
-    import importlib.util
     top, _, rest = name.partition('.')
     spec = importlib.util.find_spec(top)
     if spec is None or not spec.submodule_search_locations: return None
@@ -290,21 +286,25 @@ def module_imports(name:str) -> set:
     "Modules of `name`'s own top-level package that module `name` imports anywhere in its source."
     path = _module_file(name)
     if path is None: raise ModuleNotFoundError(f"no module {name!r}")
+    st = path.stat()
+    return set(_imports_in(name, str(path), st.st_mtime_ns, st.st_size))
+
+@functools.lru_cache(maxsize=None)
+def _imports_in(name:str, path:str, mtime_ns:int, size:int) -> frozenset:
+    "`module_imports` of one version of a file (the key holds its time and size, so an edited file is parsed again)."
+    path = Path(path)
     top, package = name.split('.')[0], name if path.name == '__init__.py' else name.rpartition('.')[0]
     found = set()
     for n in ast.walk(ast.parse(path.read_text(encoding='utf-8'), str(path))):
         if isinstance(n, ast.Import): names = [a.name for a in n.names]
         elif isinstance(n, ast.ImportFrom):
-            base = ('.'*n.level + (n.module or '')) if n.level else n.module
-            if n.level:
-                import importlib.util
-                base = importlib.util.resolve_name(base, package)
+            base = importlib.util.resolve_name('.'*n.level + (n.module or ''), package) if n.level else n.module
             names = [base] + [f'{base}.{a.name}' for a in n.names]
         elif isinstance(n, ast.Call) and getattr(n.func, 'attr', getattr(n.func, 'id', None)) == 'import_module' and n.args and isinstance(n.args[0], ast.Constant):
             names = [n.args[0].value]
         else: continue
         found |= {m for m in names if isinstance(m, str) and m.split('.')[0] == top and m != name and _module_file(m)}
-    return found
+    return frozenset(found)
 
 def module_closure(*names) -> list:
     "`names` and every module of their package they import, transitively, with the packages they sit in; sorted."
