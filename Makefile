@@ -72,7 +72,7 @@ check: $(VENV)/.installed
 
 # The open MIMIC-IV Clinical Database Demo v2.2 (ODbL), verified against the release's SHA256SUMS.
 data-demo: $(VENV)/.installed
-	$(PY) -c "from ppgenai.hosp import download_demo; download_demo('data/mimic-iv-demo-2.2')"
+	$(PY) -c "from ppgenai.mimic.hosp import download_demo; download_demo('data/mimic-iv-demo-2.2')"
 
 bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_preprocess.py

@@ -40,7 +40,7 @@ def parse_pairs(items:list, option:str, allowed=None) -> dict:
 
 # %% ../nbs/00b_cli.ipynb #e4b9ddc9
 def _cmd_dp(a) -> str:
-    from ppgenai.dp import PrivacyLedger, dp_release_table, check_release
+    from ppgenai.privacy.dp import PrivacyLedger, dp_release_table, check_release
     out = check_output(a.output)
     ledger_path = Path(a.ledger) if a.ledger else None
     if ledger_path and ledger_path.suffix.lower() != '.json': raise TableError(f"--ledger: {ledger_path}: a ledger is a .json file")
@@ -61,8 +61,7 @@ def _cmd_dp(a) -> str:
     return f"released {len(bounds) + len(categories)} column(s) of {len(df):,} rows at ε={a.epsilon:g} (spent {ledger.spent[0]:.4g} of {ledger.budget_epsilon:g}) -> {out}"
 
 def _cmd_anonymize(a) -> str:
-    from ppgenai.anon_table import anonymise_table
-    from ppgenai.anonymize import load_key
+    from ppgenai.privacy.anonymity import anonymise_table, load_key
     out = check_output(a.output)
     if a.report and Path(a.report).suffix.lower() != '.json': raise TableError(f"--report: {a.report}: a report is a .json file")
     df = read_table(a.input)
@@ -129,7 +128,7 @@ def _cmd_mia(a) -> str:
     return f"{len(rep['attacks'])//max(1, len({r['metric'] for r in rep['attacks']}))} attacks on {len(members)} + {len(nonmembers)} texts; best AUC {best['value']:.3f} ({best['attack']}) -> {a.output}"
 
 def _cmd_keygen(a) -> str:
-    from ppgenai.anonymize import generate_key, KEY_FILE_ENV
+    from ppgenai.privacy.anonymity import generate_key, KEY_FILE_ENV
     path = generate_key(a.path)
     return f"wrote a new hash key to {path} (mode 0600); use it with --key-file {path} or {KEY_FILE_ENV}={path}"
 
@@ -202,8 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv:list|None=None) -> int:
     "The `ppgenai` console command: 0 on success, 2 with one error line on bad input."
-    from ppgenai.dp import PrivacyBudgetError
-    from ppgenai.anonymize import HashKeyError
+    from ppgenai.privacy.dp import PrivacyBudgetError
+    from ppgenai.privacy.anonymity import HashKeyError
     args = build_parser().parse_args(argv)
     try: print(args.run(args))
     except (TableError, KeyError, ValueError, FileNotFoundError, PrivacyBudgetError, HashKeyError, OSError) as e:

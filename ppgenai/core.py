@@ -448,7 +448,7 @@ def git_commit(root:Path|str|None=None) -> dict:
 
 def data_source_description(cfg:Config) -> str:
     "Human-readable name of `cfg.data`; simulated data is always labelled as such."
-    if cfg.data == 'simulated': return 'SIMULATED cohort (ppgenai.cohort, MIMIC-IV schema; not real patients)'
+    if cfg.data == 'simulated': return 'SIMULATED cohort (ppgenai.mimic.cohort, MIMIC-IV schema; not real patients)'
     if cfg.data == 'demo': return 'MIMIC-IV Clinical Database Demo v2.2 (PhysioNet, ODbL)'
     return f'MIMIC-IV hosp files at {cfg.data}'
 

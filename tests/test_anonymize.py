@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from ppgenai.core import get_config
-from ppgenai.preprocess import run_preprocess
-from ppgenai.anonymize import (ANON_OUTPUTS, QUASI_IDENTIFIERS, HashKeyError, anonymise, anonymity_measures, key_id, load_key,
-                               pseudonymise, run_anonymize, swap_values)
+from ppgenai.stages.s01_preprocess import run_preprocess
+from ppgenai.mimic.hierarchies import QUASI_IDENTIFIERS
+from ppgenai.stages.s03_anonymize import ANON_OUTPUTS, anonymise, run_anonymize
+from ppgenai.privacy.anonymity import HashKeyError, anonymity_measures, key_id, load_key, pseudonymise, swap_values
 
 @pytest.fixture(scope='module')
 def demo_cfg(tmp_path_factory, demo_dir):

@@ -41,14 +41,14 @@ def test_seed_everything_seeds_torch():
     seed_everything(7); assert torch.equal(a, torch.rand(3))
 
 def test_a_stage_reruns_when_a_helper_two_imports_away_changes(tmp_path):
-    "Stage 04 imports synth.bayesnet, which imports dp: editing dp re-runs stage 04, and not stage 01, which never imports it."
+    "Stage 04 imports synth.bayesnet, which imports privacy.dp: editing privacy.dp re-runs stage 04, and not stage 01, which never imports it."
     import os, shutil, subprocess, sys
     from conftest import ROOT
-    assert 'ppgenai.dp' in module_closure('ppgenai.synthesize') and 'ppgenai.dp' not in module_closure('ppgenai.preprocess')
+    assert 'ppgenai.privacy.dp' in module_closure('ppgenai.stages.s04_synthesize') and 'ppgenai.privacy.dp' not in module_closure('ppgenai.stages.s01_preprocess')
     src = tmp_path/'src'
     shutil.copytree(ROOT/'ppgenai', src/'ppgenai', ignore=shutil.ignore_patterns('__pycache__'))
-    script = ("import json, ppgenai\nfrom ppgenai.core import get_config\nfrom ppgenai.preprocess import run_preprocess\n"
-              "from ppgenai.synthesize import run_synthesize\n"
+    script = ("import json, ppgenai\nfrom ppgenai.core import get_config\nfrom ppgenai.stages.s01_preprocess import run_preprocess\n"
+              "from ppgenai.stages.s04_synthesize import run_synthesize\n"
               "cfg = get_config('smoke', n_patients=80, diffusion_steps=5, diffusion_train_steps=5)\n"
               "print(json.dumps(dict(file=ppgenai.__file__, preprocess=run_preprocess(cfg)['cached'], synthesize=run_synthesize(cfg)['cached'])))")
     def run():
@@ -59,6 +59,6 @@ def test_a_stage_reruns_when_a_helper_two_imports_away_changes(tmp_path):
     first = run()
     assert first['file'].startswith(str(src)) and first == dict(file=first['file'], preprocess=False, synthesize=False)
     assert run() == dict(file=first['file'], preprocess=True, synthesize=True)  # nothing changed: both cached
-    dp = src/'ppgenai'/'dp.py'
+    dp = src/'ppgenai'/'privacy'/'dp.py'
     dp.write_text(dp.read_text() + '\n# an edit to a module two imports below stage 04\n')
     assert run() == dict(file=first['file'], preprocess=True, synthesize=False)

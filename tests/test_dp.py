@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 from ppgenai.core import get_config, read_json
-from ppgenai.preprocess import run_preprocess
-from ppgenai.dp import (DP_NUMERIC, DP_CATEGORICAL, MIMIC_DOMAINS, DP_OUTPUTS, PrivacyBudgetError, PrivacyLedger, audit_epsilon, discrete_laplace,
-                        dp_release, laplace_mechanism, randomised_response, run_dp)
+from ppgenai.stages.s01_preprocess import run_preprocess
+from ppgenai.stages.s02_dp import DP_NUMERIC, DP_CATEGORICAL, MIMIC_DOMAINS, DP_OUTPUTS, dp_release, run_dp
+from ppgenai.privacy.dp import PrivacyBudgetError, PrivacyLedger, audit_epsilon, discrete_laplace, laplace_mechanism, randomised_response
 
 @pytest.mark.parametrize('eps,bounds', [(0.5, (0, 10)), (1.0, (18, 100)), (4.0, (0, 30))])
 def test_laplace_noise_is_laplace_of_scale_sensitivity_over_epsilon(eps, bounds):

@@ -5,10 +5,11 @@ import pandas as pd
 import pytest
 import torch
 from ppgenai.core import get_config, read_json
-from ppgenai.preprocess import run_preprocess, instruction_records
+from ppgenai.stages.s01_preprocess import run_preprocess
+from ppgenai.mimic.preprocess import instruction_records
 from ppgenai.llm.model import SMOLLM2, BaseModelError, resolve_base_model, load_base_model, generate, score_responses
 from ppgenai.llm.lora import attach_lora, load_adapter
-from ppgenai.finetune import VARIANTS, released_table, conversations, finetune_split, finetune_variant, run_finetune
+from ppgenai.stages.s05_finetune import VARIANTS, released_table, conversations, finetune_split, finetune_variant, run_finetune
 from conftest import ROOT
 
 @pytest.fixture(scope='module')

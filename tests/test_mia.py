@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 from ppgenai.core import get_config
-from ppgenai.preprocess import run_preprocess
+from ppgenai.stages.s01_preprocess import run_preprocess
 from ppgenai.attacks.metrics import auc, tpr_at_fpr, attack_metrics, roc_table
 from ppgenai.attacks.llm import attack_scores, LLM_ATTACKS
 from ppgenai.attacks.tables import table_view, DistanceEncoder, nearest, dcr_report, dcr_scores, domias_scores, linkage_attack

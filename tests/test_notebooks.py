@@ -29,10 +29,13 @@ def test_library_matches_notebooks(tmp_path):
     diff = [str(p) for p in mine if not filecmp.cmp(ROOT/'ppgenai'/p, tmp_path/'ppgenai'/p, shallow=False)]
     assert not diff, f'ppgenai/ differs from the notebooks in {diff}: run nbdev_export'
 
+STAGE_NOTEBOOKS = sorted(p.name for p in (ROOT/'nbs').glob('0[1-8]_*.ipynb'))  # what `make reproduce` runs
+
 def test_papermill_tags_survive_nbdev_clean():
-    "Each notebook keeps its `parameters` cell (settings.ini allows the `tags` metadata key)."
+    "Each stage notebook keeps its `parameters` cell (settings.ini allows the `tags` metadata key)."
     import json
-    for nb in NOTEBOOKS:
+    assert len(STAGE_NOTEBOOKS) == 8
+    for nb in STAGE_NOTEBOOKS:
         cells = json.loads((ROOT/'nbs'/nb).read_text())['cells']
         tagged = [c for c in cells if 'parameters' in c.get('metadata', {}).get('tags', [])]
         assert len(tagged) == 1, nb

@@ -3,9 +3,10 @@ import gzip, json, shutil
 import pandas as pd
 import pytest
 from ppgenai.core import get_config, read_json
-from ppgenai.hosp import HOSP_TABLES, HospDataError, load_hosp, write_hosp
-from ppgenai.cohort import simulate_cohort
-from ppgenai.preprocess import PREPROCESS_OUTPUTS, preprocess, run_preprocess, ADMISSION_COLUMNS
+from ppgenai.mimic.hosp import HOSP_TABLES, HospDataError, load_hosp, write_hosp
+from ppgenai.mimic.cohort import simulate_cohort
+from ppgenai.stages.s01_preprocess import PREPROCESS_OUTPUTS, run_preprocess
+from ppgenai.mimic.preprocess import preprocess, ADMISSION_COLUMNS
 
 def _jsonl(p): return [json.loads(l) for l in p.read_text().splitlines()]
 

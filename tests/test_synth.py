@@ -4,8 +4,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 from ppgenai.core import get_config
-from ppgenai.preprocess import run_preprocess, ADMISSION_COLUMNS
-from ppgenai.synth.tabular import TabularEncoder, SYNTH_CATEGORICAL
+from ppgenai.stages.s01_preprocess import run_preprocess
+from ppgenai.mimic.preprocess import ADMISSION_COLUMNS
+from ppgenai.synth.tabular import AdmissionsEncoder, SYNTH_CATEGORICAL
 from ppgenai.synth.bayesnet import BayesNetSynthesizer, learn_structure, mutual_information
 
 @pytest.fixture(scope='module')
@@ -16,7 +17,7 @@ def train(tmp_path_factory, demo_dir):
     return adm[adm.split == 'train'].reset_index(drop=True)
 
 def test_decode_round_trip_on_the_real_demo(train):
-    enc = TabularEncoder(top_k=25).fit(train)
+    enc = AdmissionsEncoder(top_k=25).fit(train)
     tab = enc.transform(train)
     dec = enc.inverse_transform(tab)
     assert list(dec.columns) == [*ADMISSION_COLUMNS, 'split'] and len(dec) == len(train)
@@ -55,7 +56,7 @@ def test_structure_learning_recovers_a_known_chain():
 
 def test_fidelity_is_100_on_identical_data_and_falls_on_shuffled_columns(train):
     from ppgenai.synth.fidelity import fidelity_report
-    enc = TabularEncoder(top_k=20).fit(train)
+    enc = AdmissionsEncoder(top_k=20).fit(train)
     real = enc.transform(train)
     assert fidelity_report(real, real)['fidelity_rate'] == pytest.approx(100.0)
     rng = np.random.default_rng(0)
@@ -79,14 +80,14 @@ def test_tstr_on_a_known_toy_case():
 
 def test_diffusion_codec_round_trip_and_seeded_sampling(train):
     from ppgenai.synth.diffusion import DiffusionCodec, DiffusionSynthesizer, alpha_bar
-    enc = TabularEncoder(top_k=12).fit(train)
+    enc = AdmissionsEncoder(top_k=12).fit(train)
     tab = enc.transform(train)
     codec = DiffusionCodec(enc)
     back = codec.decode(codec.encode(tab))
     for c in codec.discrete: assert back[c].astype(str).tolist() == tab[c].astype(str).tolist()
     assert (enc.discretise(back)[['age', 'los_days', 'prior_admissions']] == enc.discretise(tab)[['age', 'los_days', 'prior_admissions']]).all().all()
     for s in ('linear', 'cosine', 'sigmoid'): assert np.all(np.diff(alpha_bar(s, 100)) <= 1e-12)
-    dm = DiffusionSynthesizer(TabularEncoder(top_k=12), steps=30, train_steps=150, progress=False).fit(train)
+    dm = DiffusionSynthesizer(AdmissionsEncoder(top_k=12), steps=30, train_steps=150, progress=False).fit(train)
     a, b = dm.sample(50, seed=5), dm.sample(50, seed=5)
     assert a.age.tolist() == b.age.tolist() and a.medications.map(tuple).tolist() == b.medications.map(tuple).tolist()
     assert list(a.columns) == [*ADMISSION_COLUMNS, 'split']
@@ -94,7 +95,7 @@ def test_diffusion_codec_round_trip_and_seeded_sampling(train):
 def test_structure_is_the_same_in_every_process(train, tmp_path):
     "The learned network does not depend on Python's per-process string hashing (it did: 51-54 edges from one table)."
     import os, subprocess, sys
-    enc = TabularEncoder(top_k=15).fit(train)
+    enc = AdmissionsEncoder(top_k=15).fit(train)
     d = enc.discretise(enc.transform(train))
     d.astype(str).to_parquet(tmp_path/'coded.parquet')
     script = ("import sys, json, pandas as pd\nfrom ppgenai.synth.bayesnet import learn_structure\n"

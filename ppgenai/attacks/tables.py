@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from ..synth.tabular import SYNTH_CATEGORICAL
-from ..anonymize import generalise, rollup_codes, QUASI_IDENTIFIERS
+from ..mimic.hierarchies import generalise, QUASI_IDENTIFIERS
+from ..mimic.icd import rollup_codes
 
 # %% auto #0
-__all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'DCR_QUANTILES', 'table_view', 'DistanceEncoder', 'nearest', 'dcr_report',
-           'dcr_scores', 'domias_scores', 'linkage_attack']
+__all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'MISSING', 'DCR_QUANTILES', 'table_view', 'DistanceEncoder', 'nearest',
+           'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack']
 
 # %% ../../nbs/06c_table_attacks.ipynb #56df2715
 TABLE_NUMERIC = {'age': None, 'los_days': np.log1p, 'prior_admissions': np.log1p}  # column: transform before standardising
@@ -27,31 +28,50 @@ def table_view(df:pd.DataFrame, generalised:dict|None=None, age_band:int=5) -> p
     out['diagnoses'] = rollup_codes(df.diagnosis_codes.reset_index(drop=True))[0]
     return out
 
+
+# %% ../../nbs/06c_table_attacks.ipynb #6f1aed89
+MISSING = '<missing>'  # the level a missing category takes: a gap is compared like any other value
+
 class DistanceEncoder:
-    "Encode `table_view`s as float32 vectors whose Euclidean distance the attacks use; fitted on real records."
-    def __init__(self, top_diagnoses:int=64): self.top_diagnoses = top_diagnoses
-    def fit(self, real:pd.DataFrame):
-        self.numeric = [c for c in TABLE_NUMERIC if c in real and pd.api.types.is_numeric_dtype(real[c])]
-        self.categorical = {c: sorted(real[c].astype(str).unique()) for c in real if c not in self.numeric and c != 'diagnoses'}
+    "Rows as float32 points for Euclidean distance, fitted on real rows: numbers (after `numeric[c]`, e.g. `np.log1p`) standardised, with a 0/1 flag where the real rows have gaps; categories one-hot and `sets` (list columns) multi-hot over their `top_items` most frequent items, both at 1/√2, so one differing value moves a row by exactly 1."
+    def __init__(self, numeric:dict|None=None, sets=('diagnoses',), top_items:int=64):
+        self.numeric_spec, self.sets, self.top_items = (TABLE_NUMERIC if numeric is None else dict(numeric)), tuple(sets), top_items
+    def fit(self, real:pd.DataFrame) -> DistanceEncoder:
+        self.columns = list(real.columns)
+        self.sets = [c for c in self.sets if c in real]
+        self.numeric = [c for c in self.numeric_spec if c in real and pd.api.types.is_numeric_dtype(real[c]) and not pd.api.types.is_bool_dtype(real[c])]
+        self.gappy = [c for c in self.numeric if real[c].isna().any()]
+        self.categorical = {c: sorted(self._levels(real[c]).unique()) for c in real if c not in self.numeric and c not in self.sets}
         x = self._numeric(real)
-        self.mean, self.std = x.mean(0), np.where(x.std(0) > 0, x.std(0), 1.0)
-        counts = pd.Series([d for ds in real.diagnoses for d in ds]).value_counts(sort=True)
-        self.diagnoses = sorted(counts.index[:self.top_diagnoses])
+        mean, std = (np.nanmean, np.nanstd) if self.gappy else (np.mean, np.std)
+        self.mean, sd = mean(x, 0), std(x, 0)
+        self.std = np.where(sd > 0, sd, 1.0)
+        self.items = {c: sorted(pd.Series([v for vs in real[c] for v in vs]).value_counts(sort=True).index[:self.top_items]) for c in self.sets}
         return self
+    @staticmethod
+    def _levels(s:pd.Series) -> pd.Series: return s.astype(object).where(s.notna(), MISSING).astype(str)
     def _numeric(self, df):
-        return np.column_stack([np.asarray((TABLE_NUMERIC[c] or np.asarray)(df[c].to_numpy(float)), float) for c in self.numeric]) if self.numeric else np.zeros((len(df), 0))
+        return np.column_stack([np.asarray((self.numeric_spec[c] or np.asarray)(df[c].to_numpy(float)), float) for c in self.numeric]) if self.numeric else np.zeros((len(df), 0))
     def transform(self, df:pd.DataFrame) -> np.ndarray:
-        parts = [(self._numeric(df) - self.mean) / self.std]
+        missing = [c for c in self.columns if c not in df]
+        if missing: raise KeyError(f"column(s) {missing} missing: the encoder was fitted on {self.columns}")
+        x = self._numeric(df)
+        parts = [np.nan_to_num((x - self.mean) / self.std)]  # a missing number sits at the mean, and its flag says so
+        parts += [np.isnan(x[:, self.numeric.index(c)])[:, None] for c in self.gappy]
         for c, cats in self.categorical.items():
-            parts.append((df[c].astype(str).to_numpy()[:, None] == np.asarray(cats)[None]) / np.sqrt(2))
-        pos = {d: i for i, d in enumerate(self.diagnoses)}
-        multi = np.zeros((len(df), len(self.diagnoses)))
-        for r, ds in enumerate(df.diagnoses):
-            for d in ds:
-                if d in pos: multi[r, pos[d]] = 1/np.sqrt(2)
-        return np.ascontiguousarray(np.column_stack([*parts, multi]), dtype=np.float32)
+            parts.append((self._levels(df[c]).to_numpy()[:, None] == np.asarray(cats)[None]) / np.sqrt(2))
+        for c, items in self.items.items():
+            pos, multi = {v: i for i, v in enumerate(items)}, np.zeros((len(df), len(items)))
+            for r, vs in enumerate(df[c]):
+                for v in vs:
+                    if v in pos: multi[r, pos[v]] = 1/np.sqrt(2)
+            parts.append(multi)
+        return np.ascontiguousarray(np.column_stack(parts), dtype=np.float32)
     @property
-    def dim(self) -> int: return len(self.numeric) + sum(map(len, self.categorical.values())) + len(self.diagnoses)
+    def diagnoses(self) -> list: return self.items.get('diagnoses', [])
+    @property
+    def dim(self) -> int: return len(self.numeric) + len(self.gappy) + sum(map(len, self.categorical.values())) + sum(map(len, self.items.values()))
+
 
 # %% ../../nbs/06c_table_attacks.ipynb #ccc51e10
 def nearest(reference:np.ndarray, queries:np.ndarray, k:int=1) -> tuple:

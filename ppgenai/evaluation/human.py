@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import atomic_dir, atomic_write
-from ..anonymize import icd_category
+from ..mimic.icd import icd_category
 from .text import parse_medications, bootstrap_ci
 
 # %% auto #0

@@ -10,34 +10,11 @@ import pandas as pd
 from ..core import read_json
 from ..schema import TableSchema, TableError, check_table, check_columns
 from ..synth.fidelity import marginal_similarity, association_similarity, detection_auc, fit_and_predict
-from ..synth.table import quantile_scale
-from ..attacks.tables import dcr_report, dcr_scores
+from ..attacks.tables import DistanceEncoder, dcr_report, dcr_scores
 from ..attacks.metrics import attack_metrics
 
 # %% auto #0
-__all__ = ['TableDistance', 'tstr_table', 'synthetic_report', 'load_causal_lm', 'llm_membership_report', 'tiny_causal_lm']
-
-# %% ../../nbs/07d_reports.ipynb #e11bf1bf
-class TableDistance:
-    "Rows of a table as points: numbers on [-1, 1] by the training quantiles (plus a missing flag), categories one-hot at distance 1."
-    def fit(self, train:pd.DataFrame, schema:TableSchema|None=None) -> TableDistance:
-        self.schema = schema or TableSchema.infer(train)
-        self.numeric = self.schema.of_kind('numeric', 'integer')
-        self.quantiles = {c: np.quantile(train[c].dropna().to_numpy(float), np.linspace(0, 1, min(1000, max(2, train[c].notna().sum())))) for c in self.numeric}
-        self.gappy = [c for c in self.numeric if self.schema.missing[c] > 0]
-        self.levels = {c: [str(v) for v in train[c].dropna().unique()] for c in self.schema.columns if c not in self.numeric}
-        return self
-
-    def transform(self, df:pd.DataFrame) -> np.ndarray:
-        check_columns(df, self.schema.columns, 'columns of the training table')
-        parts = []
-        for c in self.numeric:
-            x = df[c].to_numpy(float)
-            parts.append(np.where(np.isnan(x), 0.0, quantile_scale(np.nan_to_num(x), self.quantiles[c]))[:, None])
-            if c in self.gappy: parts.append(np.isnan(x)[:, None].astype(float))
-        for c, lv in self.levels.items():
-            parts.append((df[c].astype(object).where(df[c].notna()).map(lambda v: str(v) if v == v and v is not None else None).to_numpy()[:, None] == np.array(lv, dtype=object)[None]).astype(float)/np.sqrt(2))
-        return np.hstack(parts).astype(np.float32)
+__all__ = ['tstr_table', 'synthetic_report', 'load_causal_lm', 'llm_membership_report', 'tiny_causal_lm']
 
 # %% ../../nbs/07d_reports.ipynb #11b17814
 def tstr_table(train:pd.DataFrame, synthetic:pd.DataFrame, holdout:pd.DataFrame, target:str, schema:TableSchema|None=None, seed:int=0) -> dict:
@@ -93,7 +70,7 @@ def synthetic_report(train:pd.DataFrame, holdout:pd.DataFrame, synthetic:pd.Data
     m = marginal_similarity(train, synthetic, numeric)
     fid = dict(marginal=float(m.mean()), association=association_similarity(train, synthetic, numeric), per_column=m.round(4).to_dict())
     fid['fidelity_rate'] = 100*(fid['marginal'] + fid['association'])/2
-    enc = TableDistance().fit(train, schema)
+    enc = DistanceEncoder({c: None for c in numeric}, sets=()).fit(train)
     S, T, H = enc.transform(synthetic), enc.transform(train), enc.transform(holdout)
     dcr = dcr_report(S, T, H, seed)
     n = min(len(train), len(holdout))

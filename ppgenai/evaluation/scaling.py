@@ -41,18 +41,18 @@ def scaling_summary(runs:pd.DataFrame) -> pd.DataFrame:
 ADMISSIONS_PER_PATIENT = 1.3  # a lower bound for the simulated cohort (about 1.45): enough patients for `rows` admissions
 
 def _table_stages(cfg:Config, adm:pd.DataFrame, diffusion_train_steps:int):
-    from ppgenai.dp import dp_release
-    from ppgenai.anonymize import anonymise
-    from ppgenai.synth.tabular import TabularEncoder
+    from ppgenai.stages.s02_dp import dp_release
+    from ppgenai.stages.s03_anonymize import anonymise
+    from ppgenai.synth.tabular import AdmissionsEncoder
     from ppgenai.synth.bayesnet import BayesNetSynthesizer
     from ppgenai.synth.diffusion import DiffusionSynthesizer
     from ppgenai.attacks.tables import table_view, DistanceEncoder, nearest
     key = secrets.token_bytes(32)  # throwaway: the anonymised table is timed, not kept
     def bayesnet():
-        bn = BayesNetSynthesizer(TabularEncoder(top_k=cfg.synth_top_k), method=cfg.bn_method, max_indegree=cfg.bn_max_indegree).fit(adm)
+        bn = BayesNetSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), method=cfg.bn_method, max_indegree=cfg.bn_max_indegree).fit(adm)
         return bn.sample(len(adm), seed=cfg.seed)
     def diffusion():
-        dm = DiffusionSynthesizer(TabularEncoder(top_k=cfg.synth_top_k), denoiser=cfg.diffusion_denoiser, schedule=cfg.diffusion_schedule,
+        dm = DiffusionSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), denoiser=cfg.diffusion_denoiser, schedule=cfg.diffusion_schedule,
                                   steps=cfg.diffusion_steps, tau=cfg.diffusion_tau, train_steps=diffusion_train_steps, seed=cfg.seed).fit(adm)
         return dm.sample(len(adm), seed=cfg.seed)
     def dcr():
@@ -80,8 +80,8 @@ def _timed(stage:str, rows:int, fn, records:list, **meta):
 def scaling_runs(cfg:Config, sizes, llm_records=(), diffusion_train_steps:int|None=None, progress:bool=True) -> pd.DataFrame:
     "Wall time and peak memory of every stage at each of `sizes` admissions (and of the language-model stages at `llm_records` conversations)."
     from tqdm.auto import tqdm
-    from ppgenai.cohort import simulate_cohort
-    from ppgenai.preprocess import preprocess, split_by_patient
+    from ppgenai.mimic.cohort import simulate_cohort
+    from ppgenai.mimic.preprocess import preprocess, split_by_patient
     sizes = sorted(int(s) for s in sizes)
     if not sizes or sizes[0] < 20: raise ValueError(f"sizes must be at least 20 admissions each, got {sizes}")
     steps = diffusion_train_steps or cfg.diffusion_train_steps
@@ -101,8 +101,8 @@ def scaling_runs(cfg:Config, sizes, llm_records=(), diffusion_train_steps:int|No
 
 # %% ../../nbs/07c_scaling.ipynb #b330cd0a
 def _llm_runs(cfg:Config, sizes:list, tables:dict, progress:bool) -> list:
-    from ppgenai.preprocess import preprocess
-    from ppgenai.finetune import conversations, finetune_variant
+    from ppgenai.mimic.preprocess import preprocess
+    from ppgenai.stages.s05_finetune import conversations, finetune_variant
     from ppgenai.llm.model import resolve_base_model, load_base_model, release_memory
     from ppgenai.attacks.llm import token_stats, SCORE_MAX_LENGTH
     adm, _ = preprocess(tables, 'simulated')

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import numpy as np
 import pandas as pd
-from ..preprocess import normalise_drug
+from ..mimic.preprocess import normalise_drug
 
 # %% auto #0
 __all__ = ['TEXT_METRICS', 'bootstrap_ci', 'perplexity', 'parse_medications', 'medication_prf', 'recommendation_scores',

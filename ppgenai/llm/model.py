@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from ..core import atomic_dir, write_json, FT_PRECISIONS
-from ..hosp import sha256_file
+from ..mimic.hosp import sha256_file
 
 # %% auto #0
 __all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'CHAT_TEMPLATE_KWARGS',

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import write_json, read_json, atomic_write
-from .tabular import TabularEncoder
-from ..dp import PrivacyLedger, discrete_laplace
+from .tabular import AdmissionsEncoder, Encoder, Generator, check_encoder
+from ..privacy.dp import PrivacyLedger, discrete_laplace
 
 # %% auto #0
 __all__ = ['mutual_information', 'learn_structure', 'BayesNetSynthesizer', 'bayesnet_figure']
@@ -66,16 +66,16 @@ def learn_structure(data:pd.DataFrame, method:str='hill-climb', score:str='bic-d
     return sorted((str(a), str(b)) for a, b in edges)
 
 # %% ../../nbs/04b_bayesnet.ipynb #bfa3c49e
-class BayesNetSynthesizer:
+class BayesNetSynthesizer(Generator):
     "Synthetic admissions from a Bayesian network learned over the synthesis table."
-    def __init__(self, encoder:TabularEncoder|None=None, method:str='hill-climb', score:str='bic-d', max_indegree:int=3,
+    def __init__(self, encoder:Encoder|None=None, method:str='hill-climb', score:str='bic-d', max_indegree:int=3,
                  estimator:str='bayes', equivalent_sample_size:float=5.0, dp_epsilon:float|None=None, top_k:int=30):
         if estimator not in ('bayes', 'mle'): raise ValueError(f"estimator must be 'bayes' or 'mle', got {estimator!r}")
         if method not in ('hill-climb', 'chow-liu'): raise ValueError(f"method must be 'hill-climb' or 'chow-liu', got {method!r}")
         if isinstance(max_indegree, bool) or not isinstance(max_indegree, (int, np.integer)) or max_indegree < 1: raise ValueError(f"max_indegree must be a positive integer, got {max_indegree!r}")
         if not equivalent_sample_size > 0: raise ValueError(f"equivalent_sample_size must be positive, got {equivalent_sample_size!r}")
         if dp_epsilon is not None and not (isinstance(dp_epsilon, (int, float)) and 0 < dp_epsilon < float('inf')): raise ValueError(f"dp_epsilon must be a positive number or None, got {dp_epsilon!r}")
-        self.encoder = encoder or TabularEncoder(top_k=top_k)
+        self.encoder = check_encoder(encoder or AdmissionsEncoder(top_k=top_k))
         self.method, self.score, self.max_indegree, self.estimator, self.ess, self.dp_epsilon = method, score, max_indegree, estimator, equivalent_sample_size, dp_epsilon
         self.model, self.ledger, self.timings = None, None, {}
 
@@ -145,7 +145,7 @@ class BayesNetSynthesizer:
     def save(self, folder:Path|str) -> Path:
         "Write the encoder, the graph (named edges), the exact parameters (`cpds.npz`, what `load` reads) and the network as BIF (for other tools) to `folder`."
         folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-        self.encoder.save(folder/'encoder.json')
+        self.encoder.save(folder/self.encoder_file)
         nodes = list(self.model.nodes())  # the order sampling visits ties in: kept, so a loaded network draws the same rows for a seed
         write_json(dict(columns=self.columns, states=self.states, edges=self.edges, named_edges=self.named_edges, method=self.method,
                         score=self.score, max_indegree=self.max_indegree, estimator=self.estimator, ess=self.ess, dp_epsilon=self.dp_epsilon,
@@ -154,8 +154,6 @@ class BayesNetSynthesizer:
         with _quiet(): self.model.save(str(folder/'network.bif'), filetype='bif')
         return folder
 
-    _encoder_class = TabularEncoder  # what `load` reads the saved encoder as
-
     @classmethod
     def load(cls, folder:Path|str) -> BayesNetSynthesizer:
         "A fitted synthesizer from a folder written by `save`: the same network, parameters bit for bit, the same rows for a seed."
@@ -163,7 +161,7 @@ class BayesNetSynthesizer:
         folder = Path(folder)
         g, cpds = read_json(folder/'graph.json'), np.load(folder/'cpds.npz')
         self = cls.__new__(cls)
-        BayesNetSynthesizer.__init__(self, cls._encoder_class.load(folder/'encoder.json'), method=g['method'], score=g['score'], max_indegree=g['max_indegree'],
+        BayesNetSynthesizer.__init__(self, cls.load_encoder(folder), method=g['method'], score=g['score'], max_indegree=g['max_indegree'],
                                      estimator=g['estimator'], equivalent_sample_size=g['ess'], dp_epsilon=g['dp_epsilon'])
         self.columns, self.states, self.edges = g['columns'], g['states'], [tuple(e) for e in g['edges']]
         with _quiet():

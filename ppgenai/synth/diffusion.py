@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 from torch import nn
 from ..core import write_json
-from .tabular import TabularEncoder
+from .tabular import AdmissionsEncoder, Encoder, Generator, check_encoder
 
 # %% auto #0
 __all__ = ['alpha_bar', 'DiffusionCodec', 'timestep_embedding', 'MLPDenoiser', 'UNetDenoiser', 'DiffusionSynthesizer']
@@ -120,17 +120,16 @@ class UNetDenoiser(nn.Module):
         return self.out(torch.cat([u1.flatten(1), x], 1))
 
 # %% ../../nbs/04c_diffusion.ipynb #a931dd0e
-class DiffusionSynthesizer:
+class DiffusionSynthesizer(Generator):
     "Synthetic admissions from a DDPM over the synthesis table."
-    _encoder_class = TabularEncoder  # what `load` reads the saved encoder as
-    def __init__(self, encoder:TabularEncoder|None=None, denoiser:str='unet', schedule:str='cosine', steps:int=200, tau:float=1.0,
+    def __init__(self, encoder:Encoder|None=None, denoiser:str='unet', schedule:str='cosine', steps:int=200, tau:float=1.0,
                  temperature:float=1.0, train_steps:int=3000, batch_size:int=256, lr:float=1e-3, seed:int=0, top_k:int=30, progress:bool=True):
         if denoiser not in ('unet', 'mlp'): raise ValueError(f"denoiser must be 'unet' or 'mlp', got {denoiser!r}")
         if not temperature > 0: raise ValueError(f"temperature must be positive, got {temperature}")
         for name, v in (('train_steps', train_steps), ('batch_size', batch_size)):
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise ValueError(f"{name} must be a positive integer, got {v!r}")
         if not lr > 0: raise ValueError(f"lr must be positive, got {lr!r}")
-        self.encoder = encoder or TabularEncoder(top_k=top_k)
+        self.encoder = check_encoder(encoder or AdmissionsEncoder(top_k=top_k))
         self.settings = dict(denoiser=denoiser, schedule=schedule, steps=steps, tau=tau, temperature=temperature, train_steps=train_steps,
                              batch_size=batch_size, lr=lr, seed=seed)
         self.ab = torch.tensor(alpha_bar(schedule, steps, tau), dtype=torch.float32)
@@ -188,7 +187,7 @@ class DiffusionSynthesizer:
     def save(self, folder:Path|str) -> Path:
         "Write the checkpoint (weights and settings) and the encoder to `folder`."
         folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-        self.encoder.save(folder/'encoder.json')
+        self.encoder.save(folder/self.encoder_file)
         torch.save(dict(state_dict=self.model.state_dict(), settings=self.settings, width=self.codec.width), folder/'checkpoint.pt')
         write_json(dict(settings=self.settings, losses_every_100=self.losses[::100], fit_s=self.timings.get('fit_s')), folder/'training.json')
         return folder
@@ -199,7 +198,7 @@ class DiffusionSynthesizer:
         folder = Path(folder)
         ck = torch.load(folder/'checkpoint.pt', weights_only=True)
         self = cls.__new__(cls)
-        DiffusionSynthesizer.__init__(self, cls._encoder_class.load(folder/'encoder.json'), **ck['settings'])
+        DiffusionSynthesizer.__init__(self, cls.load_encoder(folder), **ck['settings'])
         self.codec = DiffusionCodec(self.encoder)
         self.model = self._net(ck['width']); self.model.load_state_dict(ck['state_dict'])
         return self

@@ -4,17 +4,19 @@
 
 # %% ../../nbs/04a_tabular.ipynb #f7a3adc7
 from __future__ import annotations
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from typing import Protocol
 import numpy as np
 import pandas as pd
 from ..core import write_json, read_json
-from ..preprocess import CATEGORICAL_COLUMNS, ADMISSION_COLUMNS
-from ..anonymize import rollup_codes
+from ..mimic.preprocess import CATEGORICAL_COLUMNS, ADMISSION_COLUMNS
+from ..mimic.icd import rollup_codes
 
 # %% auto #0
-__all__ = ['SYNTH_CATEGORICAL', 'SYNTH_NUMERIC', 'NUMERIC_BINS', 'INTEGER_COLUMNS', 'NUMERIC_TRANSFORMS', 'bin_labels', 'to_bins',
-           'from_bins', 'TabularEncoder']
+__all__ = ['SYNTH_CATEGORICAL', 'SYNTH_NUMERIC', 'NUMERIC_BINS', 'INTEGER_COLUMNS', 'NUMERIC_TRANSFORMS', 'ENCODER_API',
+           'bin_labels', 'to_bins', 'from_bins', 'AdmissionsEncoder', 'Encoder', 'check_encoder', 'Generator']
 
 # %% ../../nbs/04a_tabular.ipynb #dfb6ef7a
 SYNTH_CATEGORICAL = (*CATEGORICAL_COLUMNS, 'in_hospital_death')
@@ -49,7 +51,7 @@ def from_bins(labels, column:str, rng:np.random.Generator) -> np.ndarray:
 
 # %% ../../nbs/04a_tabular.ipynb #c255ef99
 @dataclass
-class TabularEncoder:
+class AdmissionsEncoder:
     "Admissions <-> a fixed-width table: categories, numbers and top-K indicator columns."
     top_k:int = 30  # indicator columns per list field
     categories:dict = field(default_factory=dict)  # categorical column -> values, in a fixed order
@@ -65,7 +67,7 @@ class TabularEncoder:
         titles = {c: t for cs, ts in zip([*dx, *px], [*dxt, *pxt]) for c, t in zip(cs, ts)}
         return dict(dx=dx, px=px, rx=admissions.medications, titles=titles)
 
-    def fit(self, admissions:pd.DataFrame) -> TabularEncoder:
+    def fit(self, admissions:pd.DataFrame) -> AdmissionsEncoder:
         "Learn the vocabularies from `admissions` (the training split)."
         missing = [c for c in (*SYNTH_CATEGORICAL, *SYNTH_NUMERIC, 'diagnosis_codes', 'procedure_codes', 'medications') if c not in admissions]
         if missing: raise KeyError(f"column(s) {missing} not in the admissions table")
@@ -176,4 +178,60 @@ class TabularEncoder:
     def to_dict(self) -> dict: return asdict(self)
     def save(self, path:Path|str) -> Path: return write_json(self.to_dict(), path)
     @classmethod
-    def load(cls, path:Path|str) -> TabularEncoder: return cls(**read_json(path))
+    def load(cls, path:Path|str) -> AdmissionsEncoder: return cls(**read_json(path))
+
+# %% ../../nbs/04a_tabular.ipynb #da208711
+class Encoder(Protocol):
+    "What a generator uses of a table encoder; `AdmissionsEncoder` and `TableEncoder` implement it."
+    def fit(self, df:pd.DataFrame): ...
+    def transform(self, df:pd.DataFrame) -> pd.DataFrame: ...
+    def inverse_transform(self, table:pd.DataFrame, rng:np.random.Generator|None=None) -> pd.DataFrame: ...
+    def discretise(self, table:pd.DataFrame) -> pd.DataFrame: ...
+    def undiscretise(self, table:pd.DataFrame, rng:np.random.Generator) -> pd.DataFrame: ...
+    def levels(self, column:str) -> list: ...
+    def labels(self, column:str, values:pd.Series) -> pd.Series: ...
+    def from_labels(self, column:str, labels:np.ndarray) -> np.ndarray: ...
+    def scale(self, column:str, values) -> np.ndarray: ...
+    def unscale(self, column:str, z) -> np.ndarray: ...
+    def save(self, path:Path|str) -> Path: ...
+    @property
+    def fitted(self) -> bool: ...
+    @property
+    def columns(self) -> list: ...
+    @property
+    def numeric(self) -> list: ...
+    @property
+    def discrete(self) -> list: ...
+    @property
+    def public_parts(self) -> dict: ...
+
+ENCODER_API = tuple(n for n in vars(Encoder) if not n.startswith('_'))  # the methods and properties of the protocol
+
+def check_encoder(encoder) -> Encoder:
+    "`encoder`, if its class implements `Encoder` (checked on the class: an unfitted encoder's properties may refuse); else a `TypeError` naming what it lacks."
+    lacks = [n for n in ENCODER_API if not hasattr(type(encoder), n)]
+    if lacks: raise TypeError(f"encoder: a {type(encoder).__name__} is not an Encoder: it lacks {lacks}")
+    return encoder
+
+# %% ../../nbs/04a_tabular.ipynb #ae9891b3
+class Generator(ABC):
+    "A synthesizer over the table an `Encoder` makes: `fit`, `sample`, `save`, `load`. `_encoder_class` is what `load` reads the saved encoder as."
+    _encoder_class = AdmissionsEncoder
+    encoder_file = 'encoder.json'
+
+    @abstractmethod
+    def fit(self, df:pd.DataFrame) -> Generator: "Learn the generator from `df`; return it."
+    @abstractmethod
+    def sample(self, n:int, seed:int=0) -> pd.DataFrame: "`n` synthetic rows in the schema of the fitted table, the same for the same seed."
+    @abstractmethod
+    def save(self, folder:Path|str) -> Path: "Write everything `load` needs to `folder`."
+    @classmethod
+    @abstractmethod
+    def load(cls, folder:Path|str) -> Generator: "The fitted generator a `save` wrote."
+
+    @classmethod
+    def load_encoder(cls, folder:Path|str) -> Encoder:
+        "The encoder a `save` wrote to `folder`, as `_encoder_class`; a clear error when the folder holds none."
+        path = Path(folder)/cls.encoder_file
+        if not path.is_file(): raise FileNotFoundError(f"{path}: no saved encoder; is {folder} a folder written by {cls.__name__}.save?")
+        return cls._encoder_class.load(path)

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import torch
 from ppgenai.core import get_config
-from ppgenai.preprocess import run_preprocess
-from ppgenai.finetune import conversations, finetune_split
+from ppgenai.stages.s01_preprocess import run_preprocess
+from ppgenai.stages.s05_finetune import conversations, finetune_split
 from ppgenai.llm.model import SMOLLM2, resolve_base_model, load_base_model, generate, default_device
 from ppgenai.llm.lora import attach_lora, train_lora
 

@@ -1,4 +1,4 @@
-"""The anonymisation search, `ppgenai.anonymize.search_lattice`, three ways on the same hierarchies and requests: the greedy
+"""The anonymisation search, `ppgenai.privacy.anonymity.search_lattice`, three ways on the same hierarchies and requests: the greedy
 Datafly-style path (what `anonymise_table` used before), the default (best first by information loss for up to 500 nodes, then
 the greedy path), and best first with no limit (the least-loss node however many nodes it takes).
 
@@ -7,8 +7,8 @@ suppressed, the nodes evaluated and the wall time. `python tests/benchmarks/benc
 import time
 import numpy as np
 import pandas as pd
-from ppgenai.anonymize import search_lattice
-from ppgenai.anon_table import column_hierarchy, violations
+from ppgenai.privacy.anonymity import search_lattice
+from ppgenai.privacy.anonymity import column_hierarchy, violations
 from ppgenai.schema import TableSchema, example_table
 
 def compare(name, df, qi, k, sensitive=(), l=None, t=None, max_suppression=0.05):

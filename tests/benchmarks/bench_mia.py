@@ -17,7 +17,7 @@ import argparse, time
 import numpy as np
 import pandas as pd
 from ppgenai.core import get_config
-from ppgenai.preprocess import run_preprocess
+from ppgenai.stages.s01_preprocess import run_preprocess
 from ppgenai.attacks.tables import table_view, DistanceEncoder, nearest
 
 FULL = 100_000  # sizes up to this are always searched in full

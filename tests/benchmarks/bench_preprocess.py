@@ -13,9 +13,9 @@ from pathlib import Path
 
 def one(n_patients, workdir, keep):
     from ppgenai.core import stage_timer, read_json
-    from ppgenai.cohort import simulate_cohort
-    from ppgenai.hosp import write_hosp, load_hosp
-    from ppgenai.preprocess import preprocess
+    from ppgenai.mimic.cohort import simulate_cohort
+    from ppgenai.mimic.hosp import write_hosp, load_hosp
+    from ppgenai.mimic.preprocess import preprocess
     led = Path(workdir)/'ledger.json'
     with stage_timer('simulate', led) as r:
         t = simulate_cohort(n_patients, seed=0)

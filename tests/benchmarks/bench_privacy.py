@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ppgenai.core import get_config, stage_timer, read_json
-from ppgenai.preprocess import run_preprocess
+from ppgenai.stages.s01_preprocess import run_preprocess
 
 def table(rows:int) -> pd.DataFrame:
     "The simulated demo-profile admissions, repeated with fresh ids and jittered ages and stays to `rows` rows."
@@ -42,8 +42,9 @@ def main():
     ap.add_argument('--rows', type=int, default=1_000_000)
     ap.add_argument('--diffprivlib-rows', type=int, default=None, help='rows for diffprivlib (default: all; it is slow)')
     a = ap.parse_args()
-    from ppgenai.dp import dp_release, laplace_mechanism, randomised_response, MIMIC_DOMAINS
-    from ppgenai.anonymize import anonymise
+    from ppgenai.stages.s02_dp import dp_release, MIMIC_DOMAINS
+    from ppgenai.privacy.dp import laplace_mechanism, randomised_response
+    from ppgenai.stages.s03_anonymize import anonymise
     df = table(a.rows)
     n = len(df)
     print(f"{n:,} admissions ({df.diagnosis_codes.map(len).sum():,} diagnosis codes)\n")
@@ -73,7 +74,7 @@ def main():
         r2 = ours/(ms/w)
 
         key = secrets.token_bytes(32)
-        from ppgenai.anonymize import icd_category_titles
+        from ppgenai.mimic.icd import icd_category_titles
         _, w, p = timed('titles', led, lambda: [icd_category_titles(k) for k in ('diagnosis', 'procedure')], repeat=1); show('  (once per process: load the ICD category titles)', w, p, None)
         (rel, rep), w, p = timed('anonymise', led, lambda: anonymise(df, key)); show('ppgenai anonymise (generalise, swap, hash, suppress, measure)', w, p)
     print(f"\nppgenai Laplace is {r1:,.0f}x diffprivlib's Laplace and {r2:,.0f}x its Snapping mechanism (rows/s, same column)")
