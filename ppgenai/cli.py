@@ -12,7 +12,7 @@ from .core import write_json
 # %% auto #0
 __all__ = ['parse_bounds', 'parse_pairs', 'read_texts', 'build_parser', 'main']
 
-# %% ../nbs/00b_cli.ipynb #32f1acf7
+# %% ../nbs/00b_cli.ipynb #5a6f197e
 def _split(text:str, option:str) -> tuple:
     col, eq, rest = text.rpartition('=')
     if not eq or not col: raise TableError(f"{option}: expected COLUMN=VALUE, got {text!r}")
@@ -29,6 +29,7 @@ def parse_bounds(items:list) -> dict:
         out[col] = vals
     return out
 
+# %% ../nbs/00b_cli.ipynb #ea8384b4
 def parse_pairs(items:list, option:str, allowed=None) -> dict:
     "`['ward=categorical']` -> {'ward': 'categorical'} (values checked against `allowed`)."
     out = {}
@@ -132,7 +133,7 @@ def _cmd_keygen(a) -> str:
     path = generate_key(a.path)
     return f"wrote a new hash key to {path} (mode 0600); use it with --key-file {path} or {KEY_FILE_ENV}={path}"
 
-# %% ../nbs/00b_cli.ipynb #50e05d0c
+# %% ../nbs/00b_cli.ipynb #8f8309b4
 def build_parser() -> argparse.ArgumentParser:
     "The `ppgenai` argument parser, one subparser per stage."
     p = argparse.ArgumentParser(prog='ppgenai', description='Privacy-preserving data preparation, one stage at a time, on your own CSV or Parquet files.',
@@ -199,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('path', help='the key file to create'); s.set_defaults(run=_cmd_keygen)
     return p
 
+# %% ../nbs/00b_cli.ipynb #dd0385ce
 def main(argv:list|None=None) -> int:
     "The `ppgenai` console command: 0 on success, 2 with one error line on bad input."
     from ppgenai.privacy.dp import PrivacyBudgetError

@@ -40,13 +40,14 @@ def project_root(start:Path|str|None=None) -> Path:
         if ini.exists() and 'lib_name = ppgenai' in ini.read_text(): return d
     return start
 
-# %% ../nbs/00_core.ipynb #14ea815e
+# %% ../nbs/00_core.ipynb #8fd10ec2
 FT_PRECISIONS = ('fp32', 'bf16-mixed', 'bf16', '4bit')
 
 def setting(default, stage:str, doc:str, check=None):
     "A `Config` field: its default, the stage that reads it, what it means, and its `check` (a rule name or a tuple of allowed values; default: from its annotation)."
     return field(default=default, metadata=dict(stage=stage, doc=doc, check=check))
 
+# %% ../nbs/00_core.ipynb #3d455d97
 @dataclass(frozen=True)
 class Config:
     "Validated settings of one pipeline run, grouped by the stage that reads them; build it with `get_config`."
@@ -128,13 +129,14 @@ class Config:
         d = self.to_dict()
         return {n: d[n] for n in names}
 
+# %% ../nbs/00_core.ipynb #1e866c62
 def settings_of(stage:str) -> tuple:
     "Names of the `Config` fields that `stage` reads (its group), in declaration order."
     return tuple(f.name for f in fields(Config) if f.metadata.get('stage') == stage)
 
 FT_SETTINGS = settings_of('05_finetune')  # what a fine-tuned adapter depends on (with the seed)
 
-# %% ../nbs/00_core.ipynb #91be695d
+# %% ../nbs/00_core.ipynb #f3d3600e
 class _Invalid(ValueError):
     "What a setting must be (raised by a rule, turned into a message naming the setting)."
 
@@ -182,6 +184,7 @@ def check_setting(f, v):
         return CHECKS[rule](v)
     except _Invalid as e: raise ValueError(f"config parameter {f.name!r} {e}, got {v!r}") from None
 
+# %% ../nbs/00_core.ipynb #a1764511
 def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config:
     "The `Config` of `profile`, with `data` and any `overrides`, each checked by name and by its field's rule."
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}: choose one of {sorted(PROFILES)}")
@@ -209,7 +212,7 @@ def _has_module(name):
     import importlib.util
     return importlib.util.find_spec(name) is not None
 
-# %% ../nbs/00_core.ipynb #07f3d589
+# %% ../nbs/00_core.ipynb #b9a54986
 @contextlib.contextmanager
 def atomic_path(path:Path|str):
     "Yield a temporary path beside `path`; move it onto `path` if the block succeeds, delete it if not."
@@ -222,11 +225,13 @@ def atomic_path(path:Path|str):
     finally:
         with contextlib.suppress(FileNotFoundError): os.remove(tmp)
 
+# %% ../nbs/00_core.ipynb #49f62574
 @contextlib.contextmanager
 def atomic_write(path:Path|str, mode:str='w', **kwargs):
     "Open a file that appears at `path` only once it is completely written."
     with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as f: yield f
 
+# %% ../nbs/00_core.ipynb #95638169
 @contextlib.contextmanager
 def atomic_dir(path:Path|str):
     "Yield a temporary folder beside `path`; it replaces `path` whole if the block succeeds, and is deleted if not."
@@ -239,7 +244,7 @@ def atomic_dir(path:Path|str):
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
 
-# %% ../nbs/00_core.ipynb #9fdb5528
+# %% ../nbs/00_core.ipynb #2c49cf9d
 def _json_default(o):
     if isinstance(o, (np.integer,)): return int(o)
     if isinstance(o, (np.floating,)): return float(o)
@@ -252,26 +257,29 @@ def write_json(obj, path:Path|str) -> Path:
     with atomic_write(path, encoding='utf-8') as f: json.dump(obj, f, indent=2, default=_json_default)
     return Path(path)
 
+# %% ../nbs/00_core.ipynb #c753841f
 def read_json(path:Path|str):
     "Read a JSON file."
     return json.loads(Path(path).read_text(encoding='utf-8'))
 
-# %% ../nbs/00_core.ipynb #86db61b3
+# %% ../nbs/00_core.ipynb #69af14ad
 def fingerprint(*parts) -> str:
     "A short, stable hash of JSON-serialisable `parts`."
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=_json_default).encode()).hexdigest()[:16]
 
+# %% ../nbs/00_core.ipynb #ad71fcb2
 def stage_is_cached(stage_dir:Path|str, fp:str, outputs=()) -> bool:
     "Does `stage_dir` hold a finished result with fingerprint `fp` and every file in `outputs`?"
     done = Path(stage_dir)/'_done.json'
     if not done.exists(): return False
     return read_json(done).get('fingerprint') == fp and all((Path(stage_dir)/o).exists() for o in outputs)
 
+# %% ../nbs/00_core.ipynb #308c8e74
 def mark_stage_done(stage_dir:Path|str, fp:str, **info) -> Path:
     "Record that `stage_dir` now holds the complete result for fingerprint `fp`."
     return write_json(dict(fingerprint=fp, finished=datetime.datetime.now(datetime.timezone.utc).isoformat(), **info), Path(stage_dir)/'_done.json')
 
-# %% ../nbs/00_core.ipynb #2bf1a1f6
+# %% ../nbs/00_core.ipynb #9ebf1fee
 def _module_file(name:str) -> Path|None:
     "The source file of module `name` of an importable package, found without importing it (None if it is not a module)."
     top, _, rest = name.partition('.')
@@ -289,6 +297,7 @@ def module_imports(name:str) -> set:
     st = path.stat()
     return set(_imports_in(name, str(path), st.st_mtime_ns, st.st_size))
 
+# %% ../nbs/00_core.ipynb #aff316a4
 @functools.lru_cache(maxsize=None)
 def _imports_in(name:str, path:str, mtime_ns:int, size:int) -> frozenset:
     "`module_imports` of one version of a file (the key holds its time and size, so an edited file is parsed again)."
@@ -317,6 +326,7 @@ def module_closure(*names) -> list:
         todo += ['.'.join(parts[:i]) for i in range(1, len(parts))] + sorted(module_imports(m))
     return sorted(seen)
 
+# %% ../nbs/00_core.ipynb #844068e5
 def code_fingerprint(*modules) -> str:
     "A short hash of the source of `modules` (names or module objects) and of everything they import from their package, transitively."
     names = [m if isinstance(m, str) else m.__name__ for m in modules]
@@ -349,7 +359,7 @@ class _RssSampler(threading.Thread):
         import psutil
         return max(self.peak, psutil.Process().memory_info().rss)
 
-# %% ../nbs/00_core.ipynb #0d910508
+# %% ../nbs/00_core.ipynb #458d9c41
 @contextlib.contextmanager
 def stage_timer(stage:str, ledger:Path|str|None=None, **meta):
     "Time the block and measure its peak memory; yield the record (add keys to it); append it to `ledger`."
@@ -373,12 +383,14 @@ def stage_timer(stage:str, ledger:Path|str|None=None, **meta):
                    finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
         if ledger is not None: append_ledger(ledger, rec)
 
+# %% ../nbs/00_core.ipynb #dd56ad01
 def append_ledger(ledger:Path|str, rec:dict) -> Path:
     "Append one record to the JSON-list ledger at `ledger` (atomically)."
     ledger = Path(ledger)
     recs = read_json(ledger) if ledger.exists() else []
     return write_json(recs + [rec], ledger)
 
+# %% ../nbs/00_core.ipynb #e24e0b92
 def read_ledger(ledger:Path|str):
     "The stage ledger as a DataFrame (empty if it does not exist)."
     import pandas as pd
@@ -433,7 +445,7 @@ class Stage:
         "`stage_timer` for this stage (or a `part` of it), recorded in `cfg`'s stage ledger."
         return stage_timer(self.name + (f'_{part}' if part else ''), cfg.ledger_path, profile=cfg.profile, data=cfg.source_tag)
 
-# %% ../nbs/00_core.ipynb #aa400bbd
+# %% ../nbs/00_core.ipynb #b6efabf6
 def git_commit(root:Path|str|None=None) -> dict:
     "The current git commit of `root` and whether the tree has uncommitted changes (None outside git)."
     root = Path(root or project_root())
@@ -446,6 +458,7 @@ def git_commit(root:Path|str|None=None) -> dict:
         return dict(commit=head.stdout.strip(), dirty=dirty)
     except (OSError, subprocess.SubprocessError): return dict(commit=None, dirty=None)
 
+# %% ../nbs/00_core.ipynb #1d282d7f
 def data_source_description(cfg:Config) -> str:
     "Human-readable name of `cfg.data`; simulated data is always labelled as such."
     if cfg.data == 'simulated': return 'SIMULATED cohort (ppgenai.mimic.cohort, MIMIC-IV schema; not real patients)'
@@ -458,11 +471,12 @@ def reproduce_command(cfg:Config) -> str:
     data = '' if cfg.data == 'simulated' else f' DATA={cfg.data}'
     return f"make reproduce PROFILE={cfg.profile}{data}"
 
-# %% ../nbs/00_core.ipynb #2c7dada4
+# %% ../nbs/00_core.ipynb #9bcda026
 def figure_name(name:str, cfg:Config) -> str:
     "The file name (no extension) of figure `name` under `cfg`: the profile and the data source are part of it, so no run overwrites another's."
     return f'{name}_{cfg.profile}_{cfg.source_tag}'
 
+# %% ../nbs/00_core.ipynb #9d09f08b
 def save_figure(fig, name:str, cfg:Config, params:dict|None=None, dpi:int=150, notebook:str|None=None, caption:str='') -> dict:
     "Save `fig` as `<figures_dir>/<figure_name>.png/.pdf` plus `.json` with its provenance (and the `notebook` that drew it); return the paths."
     from ppgenai import __version__

@@ -15,14 +15,16 @@ from .core import atomic_path
 __all__ = ['KINDS', 'TABLE_FORMATS', 'TableError', 'ColumnError', 'check_table', 'check_columns', 'infer_kind', 'TableSchema',
            'example_table', 'check_output', 'read_table', 'write_table']
 
-# %% ../nbs/00a_schema.ipynb #587fad40
+# %% ../nbs/00a_schema.ipynb #6e83234f
 class TableError(ValueError):
     "A table or a parameter that cannot be used; the message names the file, column or parameter."
 
+# %% ../nbs/00a_schema.ipynb #e99ea4ff
 class ColumnError(TableError, KeyError):
     "A column named by a parameter is not in the table."
     def __str__(self): return str(self.args[0]) if self.args else ''
 
+# %% ../nbs/00a_schema.ipynb #3a8a1d09
 def check_table(df, name:str='table') -> pd.DataFrame:
     "`df` if it is a non-empty DataFrame with unique text column names, else a `TableError`."
     if not isinstance(df, pd.DataFrame): raise TableError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
@@ -34,6 +36,7 @@ def check_table(df, name:str='table') -> pd.DataFrame:
     if dup: raise TableError(f"{name}: duplicated column name(s) {dup}")
     return df
 
+# %% ../nbs/00a_schema.ipynb #a0af69cc
 def check_columns(df:pd.DataFrame, columns, parameter:str, name:str='table') -> list:
     "`columns` as a list if every one is in `df`, else a `ColumnError` naming `parameter` and the near misses."
     cols = [columns] if isinstance(columns, str) else list(columns)
@@ -153,7 +156,7 @@ def example_table(rows:int|None=None, seed:int=0) -> pd.DataFrame:
         df = df.sample(rows, random_state=seed)
     return df.reset_index(drop=True)
 
-# %% ../nbs/00a_schema.ipynb #68f4e26b
+# %% ../nbs/00a_schema.ipynb #30abe85e
 TABLE_FORMATS = {'.csv': 'CSV', '.parquet': 'Parquet', '.pq': 'Parquet'}
 
 def check_output(path:Path|str, parameter:str='output') -> Path:
@@ -163,6 +166,7 @@ def check_output(path:Path|str, parameter:str='output') -> Path:
     if not path.parent.is_dir(): raise TableError(f"{parameter}: {path}: the folder {path.parent} does not exist")
     return path
 
+# %% ../nbs/00a_schema.ipynb #07ffc365
 def read_table(path:Path|str) -> pd.DataFrame:
     "A CSV or Parquet file as a DataFrame; a `TableError` naming the file if it is missing, unreadable or empty."
     path = Path(path)
@@ -174,6 +178,7 @@ def read_table(path:Path|str) -> pd.DataFrame:
     except Exception as e: raise TableError(f"{path}: cannot be read as {fmt}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     return check_table(df, str(path))
 
+# %% ../nbs/00a_schema.ipynb #eb5aafd2
 def write_table(df:pd.DataFrame, path:Path|str) -> Path:
     "Write `df` to a CSV or Parquet file (by suffix), all at once."
     path = check_output(path)

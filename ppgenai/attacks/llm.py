@@ -14,7 +14,7 @@ from ..llm.model import encode_chat, collate, autocast
 __all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'encoded_token_stats', 'token_stats', 'text_token_stats',
            'min_k_mean', 'zlib_bytes', 'attack_scores']
 
-# %% ../../nbs/06b_llm_attacks.ipynb #e8aa89e8
+# %% ../../nbs/06b_llm_attacks.ipynb #e789628e
 def response_token_stats(model, batch:dict) -> tuple:
     "(stats, mask): log-probability, μ and σ (stacked on the last axis) at every response position of `batch`, and which are real tokens."
     ids, n_prompt, lengths = batch['input_ids'], batch['n_prompt'], batch['lengths']
@@ -29,6 +29,7 @@ def response_token_stats(model, batch:dict) -> tuple:
     mask = (pos[None] + 1 >= n_prompt[:, None]) & (pos[None] + 1 < lengths[:, None])
     return torch.stack([logp, mu, sigma], -1), mask
 
+# %% ../../nbs/06b_llm_attacks.ipynb #57b7b385
 def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progress:bool=False) -> list:
     "Per encoded record (dicts with `input_ids` and `n_prompt`), a (scored tokens × 3) array of log-probability, μ and σ under `model`."
     from tqdm.auto import tqdm
@@ -42,12 +43,14 @@ def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progr
             for r, i in enumerate(idx): out[i] = stats[r][mask[r]].cpu().numpy()
     return out
 
+# %% ../../nbs/06b_llm_attacks.ipynb #9e288287
 def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:
     "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token under `model`."
     encoded = [encode_chat(tok, c, max_length) for c in conversations]
     if any(e['n_prompt'] >= len(e['input_ids']) for e in encoded): raise ValueError(f"a conversation has no response tokens within max_length={max_length}")
     return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress)
 
+# %% ../../nbs/06b_llm_attacks.ipynb #f2281c79
 def text_token_stats(model, tok, texts, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:
     "Per plain text, the same statistics for every token the model predicts (all but the first, or all after a BOS token)."
     encoded = [dict(input_ids=list(tok(str(t), add_special_tokens=True)['input_ids'])[:max_length], n_prompt=1) for t in texts]
@@ -55,7 +58,7 @@ def text_token_stats(model, tok, texts, max_length:int=1024, batch_size:int=8, p
     if short: raise ValueError(f"text {short[0]} has fewer than 2 tokens: nothing to score")
     return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress)
 
-# %% ../../nbs/06b_llm_attacks.ipynb #0ec69ccf
+# %% ../../nbs/06b_llm_attacks.ipynb #1b557bb4
 LLM_ATTACKS = ('loss', 'zlib', 'min_k', 'min_k_pp', 'ref_base', 'ref_model')
 SCORE_MAX_LENGTH = 1024  # tokens a record is scored within: every prompt (at most 15 diagnoses, 10 procedures) fits, whatever length training cut at
 
@@ -65,10 +68,12 @@ def min_k_mean(values:np.ndarray, k:float=0.2) -> float:
     v = np.sort(np.asarray(values, float))
     return float(v[:max(1, int(np.ceil(k*len(v))))].mean())
 
+# %% ../../nbs/06b_llm_attacks.ipynb #97a251bd
 def zlib_bytes(text:str) -> int:
     "The length of `text` compressed by zlib (level 9): a model-free measure of how much information it holds."
     return len(zlib.compress(text.encode('utf-8'), 9))
 
+# %% ../../nbs/06b_llm_attacks.ipynb #82a25e40
 def attack_scores(stats:list, responses:list, k:float=0.2, base:list|None=None, reference:list|None=None) -> pd.DataFrame:
     "One row per record, one column per attack: `stats` from `token_stats` of the target model, `responses` the texts scored; `base`, `reference`: the same records under reference models."
     if len(stats) != len(responses): raise ValueError(f"{len(stats)} token statistics for {len(responses)} responses")

@@ -10,7 +10,7 @@ import pandas as pd
 # %% auto #0
 __all__ = ['FPR_TARGETS', 'auc', 'tpr_at_fpr', 'roc_table', 'attack_metrics']
 
-# %% ../../nbs/06a_attack_metrics.ipynb #2e962609
+# %% ../../nbs/06a_attack_metrics.ipynb #39f6789c
 def _as_scores(a, name:str) -> np.ndarray:
     a = np.asarray(a, dtype=float).ravel()
     if len(a) == 0: raise ValueError(f"{name}: no scores")
@@ -23,6 +23,7 @@ def auc(members, nonmembers) -> float:
     ranks = pd.Series(np.concatenate([m, n])).rank().to_numpy()[:len(m)]  # midranks
     return float((ranks.sum() - len(m)*(len(m) + 1)/2) / (len(m)*len(n)))
 
+# %% ../../nbs/06a_attack_metrics.ipynb #429b3cea
 def tpr_at_fpr(members, nonmembers, fpr:float) -> float:
     "The share of `members` scoring strictly above a threshold that at most a share `fpr` of `nonmembers` exceed."
     if not 0 <= fpr < 1: raise ValueError(f"fpr must be in [0, 1), got {fpr!r}")

@@ -91,7 +91,7 @@ def nearest(reference:np.ndarray, queries:np.ndarray, k:int=1) -> tuple:
     order = np.argsort(d, axis=1, kind='stable')
     return np.take_along_axis(d, order, 1), np.take_along_axis(idx, order, 1)
 
-# %% ../../nbs/06c_table_attacks.ipynb #93915bfa
+# %% ../../nbs/06c_table_attacks.ipynb #0da285a7
 DCR_QUANTILES = np.linspace(0, 1, 101)  # the quantiles of the distance distributions kept for the figures
 
 def dcr_report(released:np.ndarray, train:np.ndarray, holdout:np.ndarray, seed:int=0) -> dict:
@@ -111,6 +111,7 @@ def dcr_report(released:np.ndarray, train:np.ndarray, holdout:np.ndarray, seed:i
                 exact_copies=float((d_tr[:, 0] == 0).mean()), nndr_median=float(np.median(nndr)),
                 dcr_quantiles=np.quantile(d_tr[:, 0], DCR_QUANTILES).tolist(), holdout_dcr_quantiles=np.quantile(base[:, 0], DCR_QUANTILES).tolist())
 
+# %% ../../nbs/06c_table_attacks.ipynb #72eb9508
 def dcr_scores(released:np.ndarray, candidates:np.ndarray) -> np.ndarray:
     "Membership scores of `candidates`: minus the distance to the closest `released` row."
     return -nearest(released, candidates, 1)[0][:, 0]

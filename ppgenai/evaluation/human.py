@@ -29,10 +29,11 @@ CRITERIA = tuple(RUBRIC)
 SCALE = (1, 5)  # lowest and highest score
 PROXY_RATER = 'automated proxy, not human'  # the rater name of proxy scores, shown wherever they appear
 
-# %% ../../nbs/07b_human_eval.ipynb #3d385236
+# %% ../../nbs/07b_human_eval.ipynb #3bc137e6
 class RatingsError(ValueError):
     "A filled rating file (or the packet input) is malformed; the message names the file, line and column."
 
+# %% ../../nbs/07b_human_eval.ipynb #25d3f7b0
 def rating_packet(cases:pd.DataFrame, answers:pd.DataFrame, seed:int=0) -> tuple:
     "(items, key): the answers of every model to every case in a random order per case under random codes, and the code -> model key."
     for name, df, cols in (('cases', cases, ('case_id', 'summary')), ('answers', answers, ('case_id', 'model', 'answer'))):
@@ -118,7 +119,7 @@ def read_ratings(paths, key:pd.DataFrame|Path|str) -> pd.DataFrame:
     long = long.merge(key[['item_id', 'case_id', 'model']], on='item_id')
     return long[['rater', 'case_id', 'item_id', 'model', 'criterion', 'score']].reset_index(drop=True)
 
-# %% ../../nbs/07b_human_eval.ipynb #3cedb65e
+# %% ../../nbs/07b_human_eval.ipynb #cc8c243d
 def summarise_ratings(ratings:pd.DataFrame, n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "model, criterion, value, low, high, cases, ratings, raters: mean rating per model and criterion (plus 'overall') with 95 % intervals."
     if ratings.empty: raise RatingsError("no ratings to summarise")
@@ -131,6 +132,7 @@ def summarise_ratings(ratings:pd.DataFrame, n_boot:int=1000, seed:int=0) -> pd.D
         rows.append(dict(model=m, criterion=c, value=v, low=lo, high=hi, cases=g.case_id.nunique(), ratings=len(r), raters=r.rater.nunique()))
     return pd.DataFrame(rows)
 
+# %% ../../nbs/07b_human_eval.ipynb #54aa94ba
 def rater_agreement(ratings:pd.DataFrame) -> pd.DataFrame:
     "criterion, alpha, raters, items: Krippendorff's α (ordinal) among the raters of `ratings` (NaN with fewer than two raters)."
     import krippendorff
@@ -175,7 +177,7 @@ class DrugKnowledge:
         allowed = set(self.routine).union(*(self.indicated.get(icd_category(c), ()) for c in diagnosis_codes))
         return [d in allowed for d in drugs]
 
-# %% ../../nbs/07b_human_eval.ipynb #f76679b5
+# %% ../../nbs/07b_human_eval.ipynb #5488c2fe
 _FORMAT = re.compile(r'Medications: [^,\n]+(, [^,\n]+)*\.')
 
 def proxy_checks(answer:str, given, diagnosis_codes, knowledge:DrugKnowledge) -> dict:
@@ -189,6 +191,7 @@ def proxy_checks(answer:str, given, diagnosis_codes, knowledge:DrugKnowledge) ->
                 safety=len(rec & giv)/len(rec) if rec else 0.0,
                 fluency=(float(bool(_FORMAT.fullmatch((answer or '').strip()))) + (1 - (len(names) - len(rec))/len(names) if names else 0.0))/2)
 
+# %% ../../nbs/07b_human_eval.ipynb #48a81abd
 def proxy_ratings(cases:pd.DataFrame, answers:pd.DataFrame, knowledge:DrugKnowledge) -> pd.DataFrame:
     "Ratings in `read_ratings`' long form from the automated checks, rater = PROXY_RATER (`cases`: case_id, diagnosis_codes, medications)."
     missing = [c for c in ('case_id', 'diagnosis_codes', 'medications') if c not in cases]

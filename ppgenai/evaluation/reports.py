@@ -83,7 +83,7 @@ def synthetic_report(train:pd.DataFrame, holdout:pd.DataFrame, synthetic:pd.Data
                 detection_auc=detection_auc(train, synthetic, numeric, seed=seed),
                 utility=tstr_table(train, synthetic, holdout, target, schema, seed) if target else None, privacy=privacy)
 
-# %% ../../nbs/07d_reports.ipynb #98cac07f
+# %% ../../nbs/07d_reports.ipynb #cec3005e
 def load_causal_lm(path:str|Path, precision:str='fp32', cache_dir:str|Path|None=None) -> tuple:
     "(model, tokenizer, base folder or None) of a model folder, a hub id or a LoRA adapter folder."
     from ppgenai.llm.model import resolve_base_model, load_base_model, SMOLLM2
@@ -99,6 +99,7 @@ def load_causal_lm(path:str|Path, precision:str='fp32', cache_dir:str|Path|None=
     model, tok = load_base_model(resolve_base_model(str(path), cache_dir), precision)
     return model, tok, None
 
+# %% ../../nbs/07d_reports.ipynb #a85c33f9
 def llm_membership_report(model:str|Path, members:list, nonmembers:list, reference:str|Path|None=None, max_length:int=1024, batch_size:int=8,
                           k:float=0.2, n_boot:int=1000, seed:int=0, progress:bool=False) -> dict:
     "AUC and TPR at low FPR of each membership attack on the causal LM at `model`, for texts it was (`members`) or was not trained on."

@@ -60,7 +60,7 @@ def medication_prf(recommended, given) -> dict:
     r = hit/len(giv) if giv else float(not rec)
     return dict(precision=p, recall=r, f1=2*p*r/(p + r) if p + r else 0.0)
 
-# %% ../../nbs/07a_text_metrics.ipynb #56f1893c
+# %% ../../nbs/07a_text_metrics.ipynb #3dad943c
 TEXT_METRICS = ('rouge1', 'rouge2', 'rougeL', 'med_precision', 'med_recall', 'med_f1')
 
 def recommendation_scores(recommended, given) -> pd.DataFrame:
@@ -77,6 +77,7 @@ def recommendation_scores(recommended, given) -> pd.DataFrame:
                          med_precision=m['precision'], med_recall=m['recall'], med_f1=m['f1']))
     return pd.DataFrame(rows, columns=list(TEXT_METRICS))
 
+# %% ../../nbs/07a_text_metrics.ipynb #1b51e7c6
 def summarise_scores(scores:pd.DataFrame, n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "metric, value, low, high, n: the mean of each column of `scores` with its bootstrap interval over rows."
     return pd.DataFrame([dict(metric=c, **dict(zip(('value', 'low', 'high'), bootstrap_ci(scores[c], n_boot=n_boot, seed=seed))), n=len(scores))

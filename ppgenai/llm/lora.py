@@ -13,7 +13,7 @@ from .model import load_base_model, encode_chat, collate, response_token_nll, sc
 __all__ = ['LORA_TARGETS', 'PEAK_BF16_TFLOPS', 'attach_lora', 'load_adapter', 'load_finetuned', 'trainable_parameters',
            'length_grouped_batches', 'lora_flops_per_token', 'model_flops_utilisation', 'train_lora']
 
-# %% ../../nbs/05b_lora.ipynb #abbf03d3
+# %% ../../nbs/05b_lora.ipynb #2fc1fb77
 LORA_TARGETS = ('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj')  # every linear layer of a Llama block
 
 def attach_lora(model, rank:int=16, alpha:float=32.0, dropout:float=0.05, targets=LORA_TARGETS, top_layers:int|None=None, seed:int=0):
@@ -31,16 +31,19 @@ def attach_lora(model, rank:int=16, alpha:float=32.0, dropout:float=0.05, target
     torch.manual_seed(seed)  # the initial A matrices
     return get_peft_model(model, config)
 
+# %% ../../nbs/05b_lora.ipynb #8685d513
 def load_adapter(model, adapter_dir, trainable:bool=False):
     "`model` with the saved LoRA adapter in `adapter_dir` attached (frozen unless `trainable`)."
     from peft import PeftModel
     return PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=trainable)
 
+# %% ../../nbs/05b_lora.ipynb #9527839c
 def load_finetuned(base_ref:str, adapter_dir, precision:str='fp32') -> tuple:
     "(model, tokenizer): the base model `base_ref` in `precision` with the saved adapter in `adapter_dir`, frozen, in eval mode: the one way a trained model is loaded."
     model, tok = load_base_model(base_ref, precision)
     return load_adapter(model, adapter_dir).eval(), tok
 
+# %% ../../nbs/05b_lora.ipynb #6f7287ca
 def trainable_parameters(model) -> dict:
     "Counts of trainable and all parameters of `model`."
     n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -59,13 +62,14 @@ def length_grouped_batches(lengths, batch_size:int, seed:int=0, window:int=32) -
         batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
     return [batches[i] for i in rng.permutation(len(batches))]
 
-# %% ../../nbs/05b_lora.ipynb #2b5572d9
+# %% ../../nbs/05b_lora.ipynb #4a4b5879
 PEAK_BF16_TFLOPS = {'H200': 989.0, 'H100': 989.0, 'A100': 312.0, 'L40S': 362.0, 'L4': 121.0, 'A10G': 70.0, 'A10': 125.0, 'V100': 125.0}  # dense, per device
 
 def lora_flops_per_token(n_params:int, n_trainable:int) -> float:
     "Useful FLOPs per trained token: forward 2N, activation gradients 2N, adapters 6N_LoRA."
     return 4.0*(n_params - n_trainable) + 6.0*n_trainable
 
+# %% ../../nbs/05b_lora.ipynb #af9380af
 def model_flops_utilisation(tokens_per_s:float, flops_per_token:float, device_name:str, n_devices:int=1) -> float|None:
     "MFU of a run at `tokens_per_s` on `n_devices` GPUs called `device_name` (None when its peak is unknown)."
     peak = next((v for k, v in PEAK_BF16_TFLOPS.items() if k in device_name.upper()), None)

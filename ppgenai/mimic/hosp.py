@@ -38,7 +38,7 @@ OPTIONAL_COLUMNS = {'admissions': {'language'}}  # read when present, NULL when 
 class HospDataError(ValueError):
     "A MIMIC-IV hosp file, table or column is missing, unreadable, malformed or empty."
 
-# %% ../../nbs/01a_hosp.ipynb #8147f038
+# %% ../../nbs/01a_hosp.ipynb #a72e69b8
 def find_hosp_dir(path:Path|str) -> Path:
     "The folder holding the hosp tables: `path/hosp` if it exists, else `path`."
     path = Path(path).expanduser()
@@ -46,6 +46,7 @@ def find_hosp_dir(path:Path|str) -> Path:
     if not path.is_dir(): raise HospDataError(f"{path}: not a directory")
     return path/'hosp' if (path/'hosp').is_dir() else path
 
+# %% ../../nbs/01a_hosp.ipynb #1962f6cf
 def table_file(hosp_dir:Path|str, table:str) -> Path:
     "The file of `table` in `hosp_dir` (`<table>.csv.gz`, else `<table>.csv`)."
     for name in (f'{table}.csv.gz', f'{table}.csv'):
@@ -100,7 +101,7 @@ def validate_hosp(tables:dict) -> dict:
         out[t] = typed[list(schema)].reset_index(drop=True)
     return out
 
-# %% ../../nbs/01a_hosp.ipynb #1cf76924
+# %% ../../nbs/01a_hosp.ipynb #72407b2f
 def _header(path:Path) -> list:
     opener = gzip.open if path.suffix == '.gz' else open
     try:
@@ -132,6 +133,7 @@ def duckdb_connect():
     except duckdb.InvalidInputException: pass
     return con
 
+# %% ../../nbs/01a_hosp.ipynb #4204104a
 def read_hosp_table(path:Path|str, table:str, con=None) -> pd.DataFrame:
     "Read one hosp `table` from the csv(.gz) at `path`: required columns only, typed."
     path = Path(path)
@@ -183,7 +185,7 @@ def write_hosp(tables:dict, dest:Path|str, compress:bool=True) -> Path:
         con.unregister('tbl')
     return Path(dest)
 
-# %% ../../nbs/01a_hosp.ipynb #fe07cfc6
+# %% ../../nbs/01a_hosp.ipynb #fd3c1cac
 DEMO_DIRNAME = 'mimic-iv-demo-2.2'
 
 def demo_candidates(root:Path|str|None=None) -> list:
@@ -191,6 +193,7 @@ def demo_candidates(root:Path|str|None=None) -> list:
     root = Path(root or project_root())
     return [root/'data'/DEMO_DIRNAME, root.parent/'shared'/'data'/DEMO_DIRNAME]
 
+# %% ../../nbs/01a_hosp.ipynb #0ac2a3fd
 def resolve_data(data:str, root:Path|str|None=None) -> Path|None:
     "The hosp directory for the `data` parameter (`None` for the simulated cohort)."
     if data == 'simulated': return None
@@ -200,7 +203,7 @@ def resolve_data(data:str, root:Path|str|None=None) -> Path|None:
         raise HospDataError(f"the MIMIC-IV demo was not found in {[str(c) for c in demo_candidates(root)]}: run `make data-demo` to download it")
     return find_hosp_dir(data)
 
-# %% ../../nbs/01a_hosp.ipynb #46972fc1
+# %% ../../nbs/01a_hosp.ipynb #d85d2500
 DEMO_URL = 'https://physionet.org/files/mimic-iv-demo/2.2/'
 DEMO_FILES = tuple(f'hosp/{t}.csv.gz' for t in HOSP_TABLES) + ('LICENSE.txt',)
 
@@ -211,6 +214,7 @@ def sha256_file(path:Path|str, chunk:int=1<<20) -> str:
         while b := f.read(chunk): h.update(b)
     return h.hexdigest()
 
+# %% ../../nbs/01a_hosp.ipynb #48177d9e
 def parse_sha256sums(text:str) -> dict:
     "`{relative path: digest}` from a `sha256sum`-style listing."
     out = {}
@@ -220,6 +224,7 @@ def parse_sha256sums(text:str) -> dict:
             out[name.strip().lstrip('*')] = digest.lower()
     return out
 
+# %% ../../nbs/01a_hosp.ipynb #582803d5
 def verify_files(folder:Path|str, sums:dict, files=DEMO_FILES) -> dict:
     "`{file: ok}` for `files` under `folder` checked against `sums` (missing files are not ok)."
     folder = Path(folder)

@@ -11,7 +11,7 @@ import pandas as pd
 # %% auto #0
 __all__ = ['icd_category', 'icd_categories', 'icd_category_titles', 'rollup_codes']
 
-# %% ../../nbs/01c_icd.ipynb #fd8ba949
+# %% ../../nbs/01c_icd.ipynb #c99c6fb1
 def icd_category(code:str, kind:str='diagnosis') -> str:
     "The category of a 'ICD9:…'/'ICD10:…' code: 'ICD10:E1165' -> 'ICD10:E11'."
     system, _, c = code.partition(':')
@@ -21,6 +21,7 @@ def icd_category(code:str, kind:str='diagnosis') -> str:
     else: raise ValueError(f"kind must be 'diagnosis' or 'procedure', got {kind!r}")
     return f"{system}:{c[:n]}"
 
+# %% ../../nbs/01c_icd.ipynb #63714e81
 _STOP = {'with', 'without', 'of', 'in', 'and', 'or', 'to', 'due', 'for', 'by', 'the', 'other', 'unspecified', 'on', 'at', 'from', 'as', 'not'}
 
 def _common_words(titles:list) -> list:
@@ -56,6 +57,7 @@ def icd_categories(codes:pd.Series, kind:str='diagnosis') -> pd.Series:
     out = c.str.slice(0, 7).where(n == 7, c.str.slice(0, 8).where(n == 8, c.str.slice(0, 9)))
     return out
 
+# %% ../../nbs/01c_icd.ipynb #22e885fe
 @functools.lru_cache(maxsize=2)
 def icd_category_titles(kind:str='diagnosis') -> dict:
     "`{category: title}` for every category of the ICD-9-CM and ICD-10-CM (or -PCS) code sets."

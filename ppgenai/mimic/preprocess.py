@@ -141,7 +141,7 @@ def preprocess(tables:dict, source:str='user tables') -> tuple:
                   drug_names_raw=int(len(distinct)), drug_names_dropped_as_non_treatment=int(drug_map.medication.isna().sum()))
     return df[list(ADMISSION_COLUMNS)], report
 
-# %% ../../nbs/01d_preprocess.ipynb #488d5402
+# %% ../../nbs/01d_preprocess.ipynb #7e0e0b53
 def encode_categoricals(df:pd.DataFrame, columns=CATEGORICAL_COLUMNS, mapping:dict|None=None) -> tuple:
     "Replace `columns` of `df` by integer codes; return `(encoded, mapping)` with `mapping = {column: [categories]}`."
     missing = [c for c in columns if c not in df.columns]
@@ -155,6 +155,7 @@ def encode_categoricals(df:pd.DataFrame, columns=CATEGORICAL_COLUMNS, mapping:di
         out[c] = codes.astype('int16')
     return out, mapping
 
+# %% ../../nbs/01d_preprocess.ipynb #3e2c50d1
 def decode_categoricals(df:pd.DataFrame, mapping:dict) -> pd.DataFrame:
     "Inverse of `encode_categoricals`."
     out = df.copy()
@@ -175,7 +176,7 @@ def split_by_patient(subject_ids, test_frac:float=0.2, seed:int=0) -> np.ndarray
     test = set(np.random.default_rng(seed).permutation(patients)[:n_test].tolist())
     return np.where(ids.isin(test), 'test', 'train')
 
-# %% ../../nbs/01d_preprocess.ipynb #dc015701
+# %% ../../nbs/01d_preprocess.ipynb #77692daa
 SYSTEM_PROMPT = ("You are a clinical decision-support assistant. Given a summary of a hospital admission, "
                  "list the medications to give during the stay.")
 
@@ -197,10 +198,12 @@ def admission_prompt(row, max_diagnoses:int=15, max_procedures:int=10) -> str:
             f"Procedures: {listing(row['procedures'], max_procedures)}.\n"
             "Which medications should be given?")
 
+# %% ../../nbs/01d_preprocess.ipynb #a489a41e
 def admission_response(row) -> str:
     "The assistant message: the medications given, in order of first administration."
     return 'Medications: ' + ', '.join(_as_list(row['medications'])) + '.'
 
+# %% ../../nbs/01d_preprocess.ipynb #9d46d204
 def _plain(v):
     "An id as JSON wants it: a Python int, or the string of an opaque token."
     return int(v) if isinstance(v, (int, np.integer)) else str(v)
@@ -215,6 +218,7 @@ def instruction_records(df:pd.DataFrame, max_diagnoses:int=15, max_procedures:in
                          hadm_id=_plain(row['hadm_id']), subject_id=_plain(row['subject_id']), split=row.get('split')))
     return recs
 
+# %% ../../nbs/01d_preprocess.ipynb #b42339ae
 def write_jsonl(records, path:Path|str) -> Path:
     "Write `records` as JSON lines, atomically."
     with atomic_write(path, encoding='utf-8') as f:

@@ -16,7 +16,7 @@ __all__ = ['KEY_ENV', 'KEY_FILE_ENV', 'ID_PREFIXES', 'class_ids', 'swap_values',
            'key_id', 'check_key', 'pseudonymise', 'link_pseudonyms', 'sensitive_profile', 'anonymity_measures',
            'search_lattice', 'round_widths', 'column_hierarchy', 'violations', 'anonymise_table']
 
-# %% ../../nbs/03a_anonymity.ipynb #b6f58382
+# %% ../../nbs/03a_anonymity.ipynb #2b9efdcf
 def class_ids(df:pd.DataFrame, columns) -> np.ndarray:
     "Dense ids 0..n_classes-1 of the rows' value combinations in `columns` (missing values form a class of their own)."
     key = np.zeros(len(df), np.int64)
@@ -26,6 +26,7 @@ def class_ids(df:pd.DataFrame, columns) -> np.ndarray:
         key = key*(len(uniq) + 1) + codes
     return np.unique(key, return_inverse=True)[1].ravel()
 
+# %% ../../nbs/03a_anonymity.ipynb #d50ad7d3
 def _cycle_within(groups:np.ndarray, rng:np.random.Generator) -> np.ndarray:
     "A permutation sending each position to the next in a random cycle within its group."
     order = np.lexsort((rng.random(len(groups)), groups))
@@ -60,12 +61,13 @@ def swap_values(df:pd.DataFrame, column:str, rate:float, strata=(), method:str='
     vals[picked] = df[column].to_numpy()[picked[perm]]
     return pd.Series(vals, index=df.index, name=column).astype(df[column].dtype)
 
-# %% ../../nbs/03a_anonymity.ipynb #cfcb5389
+# %% ../../nbs/03a_anonymity.ipynb #2e7bc172
 KEY_ENV, KEY_FILE_ENV = 'PPGENAI_HASH_KEY', 'PPGENAI_HASH_KEY_FILE'
 
 class HashKeyError(RuntimeError):
     "The hash key is missing, unreadable or unsafe."
 
+# %% ../../nbs/03a_anonymity.ipynb #0ebb6b10
 def generate_key(path:Path|str) -> Path:
     "Write a new random 256-bit key (hex) to `path`, readable by its owner only; never overwrite one."
     path = Path(path).expanduser()
@@ -75,6 +77,7 @@ def generate_key(path:Path|str) -> Path:
     with os.fdopen(fd, 'w') as f: f.write(secrets.token_hex(32) + '\n')
     return path
 
+# %% ../../nbs/03a_anonymity.ipynb #bc1aefcf
 def _parse_key(text:str, where:str) -> bytes:
     t = text.strip()
     if not re.fullmatch(r'[0-9a-fA-F]{32,}', t): raise HashKeyError(f"the key in {where} must be at least 32 hex characters (128 bits)")
@@ -92,14 +95,17 @@ def load_key(key_file:Path|str|None=None, environ=None) -> bytes:
     if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO): raise HashKeyError(f"hash key file {path} is accessible by others: chmod 600 {path}")
     return _parse_key(path.read_text(), str(path))
 
+# %% ../../nbs/03a_anonymity.ipynb #c111c8d2
 def key_id(key:bytes) -> str:
     "A fingerprint that names the key without revealing it."
     return hmac.new(key, b'ppgenai key id', hashlib.sha256).hexdigest()[:12]
 
+# %% ../../nbs/03a_anonymity.ipynb #6455f23b
 def check_key(key):
     "Raise `HashKeyError` unless `key` is a secret of at least 16 bytes."
     if not isinstance(key, bytes) or len(key) < 16: raise HashKeyError("the key must be at least 16 bytes")
 
+# %% ../../nbs/03a_anonymity.ipynb #ad228b9e
 def pseudonymise(ids, key:bytes, column:str, prefix:str='', length:int=24) -> np.ndarray:
     "HMAC-SHA256 tokens of `ids` under `key`, separated by `column`: same id, same token."
     import pyarrow as pa
@@ -117,6 +123,7 @@ def pseudonymise(ids, key:bytes, column:str, prefix:str='', length:int=24) -> np
     if not toks.is_unique: raise RuntimeError(f"{column}: token collision; use a longer token length")
     return toks.take(codes).to_numpy()
 
+# %% ../../nbs/03a_anonymity.ipynb #deafa90f
 ID_PREFIXES = {'subject_id': 'p', 'hadm_id': 'a'}  # what a release's pseudonyms start with: patient, admission
 
 def link_pseudonyms(tokens, real_ids, key:bytes, column:str) -> pd.Series:
@@ -125,7 +132,7 @@ def link_pseudonyms(tokens, real_ids, key:bytes, column:str) -> pd.Series:
     back = dict(zip(pseudonymise(real, key, column, ID_PREFIXES[column]), real))
     return pd.Series([back.get(t) for t in tokens], dtype=object)
 
-# %% ../../nbs/03a_anonymity.ipynb #257395bf
+# %% ../../nbs/03a_anonymity.ipynb #fc17f97c
 def sensitive_profile(classes:np.ndarray, values:pd.Series) -> dict:
     "Per equivalence class (ids `classes`) of a sensitive attribute: distinct values, entropy ℓ and t (EMD to the whole table; missing is a value)."
     classes = np.asarray(classes)
@@ -139,6 +146,7 @@ def sensitive_profile(classes:np.ndarray, values:pd.Series) -> dict:
     emd = np.abs(np.cumsum(p - q, axis=1)).sum(1)/(len(uniq) - 1) if ordered else 0.5*np.abs(p - q).sum(1)
     return dict(distinct=(counts > 0).sum(1), entropy_l=np.exp(h), t=emd)
 
+# %% ../../nbs/03a_anonymity.ipynb #c820d6cc
 def anonymity_measures(df:pd.DataFrame, quasi_identifiers, sensitive=(), risk_threshold:float=0.2) -> dict:
     "k, ℓ (distinct, entropy), t and prosecutor risk of `df` on `quasi_identifiers` and `sensitive` attributes."
     qi, sens = list(quasi_identifiers), list(sensitive)
@@ -200,7 +208,7 @@ def search_lattice(heights:list, violations, max_share:float, max_nodes:int=500)
     return top, violations(top), False, dict(search='best-first (least loss)', nodes_evaluated=evaluated + 1)
 
 
-# %% ../../nbs/03a_anonymity.ipynb #2adf0c22
+# %% ../../nbs/03a_anonymity.ipynb #72270a1c
 def round_widths(lower:float, upper:float, integer:bool=False) -> list:
     "Round interval widths (1, 2, 5 × 10^e) from about 1/64 of the range up to half of it."
     span = upper - lower
@@ -209,6 +217,7 @@ def round_widths(lower:float, upper:float, integer:bool=False) -> list:
     ws = sorted(m*10.0**e for e in range(e0, e1 + 1) for m in (1, 2, 5))
     return [w for w in ws if span/64 <= w <= span/2 and (not integer or (w >= 2 and float(w).is_integer()))]
 
+# %% ../../nbs/03a_anonymity.ipynb #d689da29
 def _interval_labels(x:pd.Series, width:float, integer:bool) -> pd.Series:
     "Each number as the label of its interval of `width` (missing stays missing)."
     start = np.floor(x.to_numpy(float)/width)*width

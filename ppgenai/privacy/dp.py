@@ -18,7 +18,7 @@ __all__ = ['NO_ITEM', 'SEEDED', 'random_words', 'uniform_open01', 'uniform_ints'
            'check_epsilon', 'laplace_mechanism', 'keep_threshold', 'randomised_response', 'sample_set_mechanism',
            'PrivacyBudgetError', 'PrivacyLedger', 'audit_epsilon', 'check_release', 'dp_release_table']
 
-# %% ../../nbs/02a_dp.ipynb #70546669
+# %% ../../nbs/02a_dp.ipynb #b22b3694
 def _random_bytes(n:int, rng:np.random.Generator|None=None) -> bytes:
     "`n` random bytes: from the OS CSPRNG, or from `rng` (reproducible, for tests only)."
     return os.urandom(int(n)) if rng is None else rng.bytes(int(n))
@@ -27,6 +27,7 @@ def random_words(n:int, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` uniformly random 64-bit words from the operating system's CSPRNG (`os.urandom`), or from `rng`."
     return np.frombuffer(_random_bytes(8*int(n), rng), dtype=np.uint64).copy()
 
+# %% ../../nbs/02a_dp.ipynb #e75336af
 def _bit_length(w:np.ndarray) -> np.ndarray:
     "Bit length of each uint64 of `w` (0 for 0)."
     w = w.copy()
@@ -46,6 +47,7 @@ def uniform_open01(n:int, rng:np.random.Generator|None=None) -> np.ndarray:
         todo = todo[x == 0]
     return np.maximum(np.ldexp(significand, -53 - zeros), np.finfo(float).smallest_subnormal)
 
+# %% ../../nbs/02a_dp.ipynb #9091a4c6
 def uniform_ints(n:int, m:int, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` integers uniform on `0..m-1`, exactly (rejection sampling, no modulo bias)."
     if m < 1: raise ValueError(f"m must be at least 1, got {m}")
@@ -57,11 +59,12 @@ def uniform_ints(n:int, m:int, rng:np.random.Generator|None=None) -> np.ndarray:
         bad = bad[out[bad] > limit]
     return (out % np.uint64(m)).astype(np.int64)
 
-# %% ../../nbs/02a_dp.ipynb #5db58770
+# %% ../../nbs/02a_dp.ipynb #b8eba939
 def random_bits(n:int, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` random booleans from the operating system's CSPRNG, or from `rng`."
     return np.unpackbits(np.frombuffer(_random_bytes((n + 7)//8, rng), np.uint8))[:n].astype(bool)
 
+# %% ../../nbs/02a_dp.ipynb #cd9a386e
 def discrete_laplace(n:int, scale:float, rng:np.random.Generator|None=None) -> np.ndarray:
     "`n` integers from the discrete Laplace distribution, P(k) ∝ exp(-|k|/scale)."
     if not scale > 0 or not math.isfinite(scale): raise ValueError(f"scale must be a positive number, got {scale!r}")
@@ -74,12 +77,14 @@ def discrete_laplace(n:int, scale:float, rng:np.random.Generator|None=None) -> n
         todo = todo[~ok]
     return out
 
+# %% ../../nbs/02a_dp.ipynb #7a1e9fff
 def check_epsilon(epsilon, name='epsilon') -> float:
     "`epsilon` as a float, or a `ValueError` naming `name` unless it is a positive finite number."
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)) or not math.isfinite(epsilon) or epsilon <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {epsilon!r}")
     return float(epsilon)
 
+# %% ../../nbs/02a_dp.ipynb #99f3b658
 def laplace_mechanism(values, lower:float, upper:float, epsilon:float, step:float|None=None, clamp_output:bool=True,
                       backend:str='vectorised', name:str='values', rng:np.random.Generator|None=None) -> tuple:
     "Release each of `values` with ε-DP; return `(released, info)`."
@@ -112,7 +117,7 @@ def _opendp_laplace(grid, units, scale, epsilon):
     if meas.map(units) > epsilon*(1 + 1e-9): raise RuntimeError(f"OpenDP's privacy map gives {meas.map(units)} > ε = {epsilon}")
     return np.asarray(meas(grid.tolist()), dtype=np.int64)
 
-# %% ../../nbs/02a_dp.ipynb #3cae4038
+# %% ../../nbs/02a_dp.ipynb #9d03121e
 def keep_threshold(epsilon:float, k:int) -> tuple:
     "`(T, realised_epsilon)`: keep the true value when a random 64-bit word is below `T`."
     with localcontext() as ctx:
@@ -121,6 +126,7 @@ def keep_threshold(epsilon:float, k:int) -> tuple:
         T = min(int((e/(e + k - 1))*Decimal(2**64)), 2**64 - 1)
         return T, float((Decimal((k - 1)*T)/Decimal(2**64 - T)).ln())
 
+# %% ../../nbs/02a_dp.ipynb #112d9644
 def _from_codes(codes, cats, like):
     "Categories `cats[codes]`, shaped like `like`: a Series of its dtype and index, or an array."
     if isinstance(like, pd.Series) and pd.api.types.is_string_dtype(like.dtype) and not like.dtype == object:
@@ -180,10 +186,11 @@ def sample_set_mechanism(lists, vocabulary, epsilon:float, max_items:int=10, nam
     out = [[] if r == NO_ITEM else [r] for r in released]
     return out, info | dict(mechanism='padding-and-sampling + randomised response', max_items=max_items)
 
-# %% ../../nbs/02a_dp.ipynb #d0ebb35d
+# %% ../../nbs/02a_dp.ipynb #6ac04928
 class PrivacyBudgetError(ValueError):
     "A release would spend more privacy budget than allowed."
 
+# %% ../../nbs/02a_dp.ipynb #9762b36e
 class PrivacyLedger:
     "The ε (and δ) spent per record on one released dataset, with the composition used."
     def __init__(self, budget_epsilon:float, budget_delta:float=0.0, description:str=''):

@@ -67,7 +67,7 @@ def dp_release(df:pd.DataFrame, epsilon:float, numeric:dict=DP_NUMERIC, categori
         for c in ('diagnoses', 'n_diagnoses'): ledger.unprotected.pop(c, None)
     return out, ledger
 
-# %% ../../nbs/02_dp.ipynb #f894655e
+# %% ../../nbs/02_dp.ipynb #c13cb30b
 DP_OUTPUTS = ('released.parquet', 'ledger.json', 'report.json')
 
 def _eps_tag(e:float) -> str: return f"eps_{e:g}"
@@ -77,6 +77,7 @@ def release_utility(orig:pd.DataFrame, released:pd.DataFrame, numeric=DP_NUMERIC
     u = {a: float(np.mean(np.abs(released[a].to_numpy(float) - orig[a].to_numpy(float))))/(b['upper'] - b['lower']) for a, b in numeric.items()}
     return u | {a: float((released[a].to_numpy() == orig[a].to_numpy()).mean()) for a in categorical}
 
+# %% ../../nbs/02_dp.ipynb #31b854f1
 DP_STAGE = Stage('02_dp', 'ppgenai.stages.s02_dp', settings=settings_of('02_dp'), inputs=(PREPROCESS_STAGE,), outputs=DP_OUTPUTS)
 
 def run_dp(cfg:Config, force:bool=False) -> dict:

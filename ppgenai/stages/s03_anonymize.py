@@ -19,7 +19,7 @@ from .s01_preprocess import PREPROCESS_STAGE
 __all__ = ['SENSITIVE', 'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'ANON_STAGE', 'choose_levels', 'anonymise', 'run_anonymize',
            'anonymity_figure']
 
-# %% ../../nbs/03_anonymize.ipynb #b12680d3
+# %% ../../nbs/03_anonymize.ipynb #fab4f98c
 SENSITIVE = ('in_hospital_death', 'discharge_location', 'principal_diagnosis')
 SWAPS = (('marital_status', 'random'), ('insurance', 'random'), ('prior_admissions', 'rank'))  # within strata of gender and age
 
@@ -42,6 +42,7 @@ def choose_levels(df:pd.DataFrame, quasi_identifiers, k:int, max_suppression:flo
     node, small, _, _ = search_lattice([hierarchy_height(c) for c in qi], small_mask, max_suppression)  # none qualifies: the top, suppressing what it must
     return dict(zip(qi, node)), small, pd.DataFrame({c: labels(c, l) for c, l in zip(qi, node)})
 
+# %% ../../nbs/03_anonymize.ipynb #b6e65809
 FIXED_LEVELS = {'admission_location': 1}  # generalised always, whatever k needs: arrival by group, not by desk
 
 def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENTIFIERS, sensitive=SENSITIVE, swaps=SWAPS,

@@ -16,7 +16,7 @@ from ..synth.fidelity import fidelity_report, detection_auc, tstr, marginal_simi
 # %% auto #0
 __all__ = ['SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'run_synthesize', 'synthetic_quality_figure']
 
-# %% ../../nbs/04_synthesize.ipynb #df6f4b55
+# %% ../../nbs/04_synthesize.ipynb #faab2757
 def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
     "Fidelity, detection AUC and TSTR of `synthetic` admissions against the real `train` and held-out `test` admissions."
     real, held_out, syn = encoder.transform(train), encoder.transform(test), encoder.transform(synthetic)
@@ -25,6 +25,7 @@ def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.Da
                 marginal_by_column=marginal_similarity(real, syn).round(4).to_dict(), tstr=t.to_dict('records'),
                 tstr_mean_gap_points=float(t.gap_points.mean()))
 
+# %% ../../nbs/04_synthesize.ipynb #32bc51ea
 def drop_empty(synthetic:pd.DataFrame) -> tuple:
     "Synthetic admissions with at least one medication, and how many were dropped."
     keep = synthetic.medications.map(len) > 0

@@ -23,7 +23,7 @@ __all__ = ['VARIANTS', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'FINETUNE_ST
            'finetune_split', 'linked_split', 'conversations', 'finetune_variant', 'base_identity', 'sample_cases',
            'answer_samples', 'release_key', 'run_finetune', 'finetuned_model', 'finetune_figure']
 
-# %% ../../nbs/05_finetune.ipynb #ee70c5e3
+# %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
     'raw': ('01_preprocess', 'admissions.parquet'),
     'dp': ('02_dp', 'released.parquet'),
@@ -42,6 +42,7 @@ def released_path(cfg:Config, variant:str) -> Path:
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage {stage} first (make reproduce runs the stages in order)")
     return path
 
+# %% ../../nbs/05_finetune.ipynb #7b60d29c
 def released_table(cfg:Config, variant:str) -> pd.DataFrame:
     "The released training admissions of `variant` (for 'raw': the real training split)."
     path = released_path(cfg, variant)
@@ -51,7 +52,7 @@ def released_table(cfg:Config, variant:str) -> pd.DataFrame:
     if variant == 'raw': df = df[df.split == 'train']
     return df.reset_index(drop=True)
 
-# %% ../../nbs/05_finetune.ipynb #1164e6dd
+# %% ../../nbs/05_finetune.ipynb #a68837c9
 def finetune_split(df:pd.DataFrame, n_train:int, n_val:int, seed:int=0) -> tuple:
     "(train, val): up to `n_train` and exactly `n_val` admissions of `df`, from disjoint patients drawn with `seed`."
     if n_val >= len(df): raise ValueError(f"{len(df)} admissions cannot give {n_val} validation conversations and still train")
@@ -64,6 +65,7 @@ def finetune_split(df:pd.DataFrame, n_train:int, n_val:int, seed:int=0) -> tuple
     val, train = df[in_val].head(n_val), df[~in_val].head(n_train)
     return tuple(t.drop(columns=['_s', '_h', '_r']).reset_index(drop=True) for t in (train, val))
 
+# %% ../../nbs/05_finetune.ipynb #65dbbb6a
 def linked_split(released:pd.DataFrame, real:pd.DataFrame, key:bytes, n_train:int, n_val:int, seed:int=0) -> tuple:
     "`finetune_split` of a pseudonymised `released` table, in the order of the `real` patients behind it (matched with `key`)."
     hadm = link_pseudonyms(released.hadm_id, real.hadm_id, key, 'hadm_id')
@@ -72,11 +74,12 @@ def linked_split(released:pd.DataFrame, real:pd.DataFrame, key:bytes, n_train:in
     linked = released.assign(_ps=released.subject_id, _ph=released.hadm_id, subject_id=subject, hadm_id=hadm.to_numpy())
     return tuple(t.assign(subject_id=t._ps, hadm_id=t._ph).drop(columns=['_ps', '_ph']) for t in finetune_split(linked, n_train, n_val, seed))
 
+# %% ../../nbs/05_finetune.ipynb #48e8a6c9
 def conversations(df:pd.DataFrame) -> list:
     "The chat messages of every admission of `df`, rendered exactly as stage 01 renders them."
     return [r['messages'] for r in instruction_records(df)]
 
-# %% ../../nbs/05_finetune.ipynb #8a559075
+# %% ../../nbs/05_finetune.ipynb #1669977c
 FT_OUTPUTS = ('adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'training_log.json', 'records.json', 'samples.json')
 N_SAMPLES = 3  # held-out patients whose answers each model's folder keeps, for a look
 
@@ -90,16 +93,19 @@ def finetune_variant(cfg:Config, base_ref:str, train:pd.DataFrame, val:pd.DataFr
                      eval_every=cfg.ft_eval_every, patience=cfg.ft_patience, seed=cfg.seed, progress=progress)
     return model, tok, log
 
+# %% ../../nbs/05_finetune.ipynb #2beb0289
 def base_identity(base_ref:str) -> str:
     "What the base model is: the GGUF hash of an export, or the folder / hub id."
     export = Path(base_ref)/'ppgenai_export.json'
     return read_json(export)['source_sha256'] if export.exists() else base_ref
 
+# %% ../../nbs/05_finetune.ipynb #d2348211
 def sample_cases(cfg:Config, n:int=N_SAMPLES) -> pd.DataFrame:
     "The first `n` real held-out admissions: what `samples.json` shows each model."
     adm = pd.read_parquet(released_path(cfg, 'raw'))
     return adm[adm.split == 'test'].head(n).reset_index(drop=True)
 
+# %% ../../nbs/05_finetune.ipynb #6d07f701
 def answer_samples(cfg:Config, model, tok) -> list:
     "The model's answers to `sample_cases`, with the medications actually given."
     cases = sample_cases(cfg)
@@ -107,6 +113,7 @@ def answer_samples(cfg:Config, model, tok) -> list:
                        repetition_penalty=cfg.gen_repetition_penalty)
     return [dict(hadm_id=h, given=c[2]['content'], answer=a) for h, c, a in zip(_ids(cases.hadm_id), conversations(cases), answers)]
 
+# %% ../../nbs/05_finetune.ipynb #da9292b4
 def _ids(s:pd.Series) -> list: return [int(v) if isinstance(v, (int, np.integer)) else str(v) for v in s]
 
 def release_key(cfg:Config, key:bytes|None) -> bytes:
@@ -116,6 +123,7 @@ def release_key(cfg:Config, key:bytes|None) -> bytes:
     if key_id(key) != used: raise HashKeyError(f"the hash key given (key_id {key_id(key)}) is not the one the anonymised release was made with ({used})")
     return key
 
+# %% ../../nbs/05_finetune.ipynb #ad5d81a3
 def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
     args = (cfg.ft_train_records, cfg.ft_val_records, cfg.seed)
     if variant == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
@@ -161,6 +169,7 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
     FINETUNE_STAGE.mark_done(cfg, FINETUNE_STAGE.key(cfg, keys, inputs=()), variants=list(variants))  # what stage 06 keys on: these models
     return report
 
+# %% ../../nbs/05_finetune.ipynb #26b4d338
 def finetuned_model(cfg:Config, variant:str) -> tuple:
     "(model, tokenizer): the base model with `variant`'s trained adapter, ready to score or generate."
     adapter = FINETUNE_STAGE.dir(cfg)/variant/'adapter'

@@ -26,7 +26,7 @@ __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 't
            'reference_model', 'load_token_stats', 'model_stats', 'table_attacks', 'model_attacks', 'run_mia',
            'scored_models', 'mia_figure']
 
-# %% ../../nbs/06_mia.ipynb #593f9eb2
+# %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dp', 'anonymised')  # releases that keep one row per real admission
 
 def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
@@ -41,6 +41,7 @@ def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     if any(l.isna().any() for l in linked.values()): raise ValueError(f"{path}: pseudonyms that do not link to the real training admissions under this key")
     return {s: [int(h) for h in l] for s, l in linked.items()}
 
+# %% ../../nbs/06_mia.ipynb #b3b1ec77
 def membership(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None) -> dict:
     "The real admissions attacked — `members`, `nonmembers` (equally many) — and the reference data: `reference_train` (for the reference model) and `population`."
     adm = pd.read_parquet(released_path(cfg, 'raw'))
@@ -81,7 +82,7 @@ def reference_model(cfg:Config, data:pd.DataFrame, force:bool=False, progress:bo
     del model; release_memory()
     return out
 
-# %% ../../nbs/06_mia.ipynb #464a0604
+# %% ../../nbs/06_mia.ipynb #9df8c5fd
 def _save_stats(stats:list, path:Path):
     with atomic_write(path, 'wb') as f: np.savez(f, data=np.concatenate(stats), offsets=np.cumsum([0] + [len(s) for s in stats]))
 
@@ -92,6 +93,7 @@ def load_token_stats(cfg:Config, name:str) -> list:
     z = np.load(path)
     return [z['data'][a:b] for a, b in zip(z['offsets'][:-1], z['offsets'][1:])]
 
+# %% ../../nbs/06_mia.ipynb #7c9392da
 def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool=False) -> list:
     "Token statistics of `convs` under the model `load()` returns (cached in the stage folder as `token_stats/name` under `model_fp`)."
     sub = f'token_stats/{name}'
@@ -106,7 +108,7 @@ def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool
     del model; release_memory()
     return stats
 
-# %% ../../nbs/06_mia.ipynb #5d0f21b8
+# %% ../../nbs/06_mia.ipynb #f759aa26
 def _wilson(p:float, n:int, z:float=1.96) -> tuple:
     c = (p + z*z/(2*n)) / (1 + z*z/n)
     h = z*np.sqrt(p*(1 - p)/n + z*z/(4*n*n)) / (1 + z*z/n)
@@ -161,6 +163,7 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
                  for k in ('random_guess', 'unique_reidentified', 'mean_candidates')]
     return [r | dict(variant=variant, target='released table') for r in rows], [r.assign(variant=variant, target='released table') for r in rocs], dcr
 
+# %% ../../nbs/06_mia.ipynb #15b5e16c
 def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, n:int) -> tuple:
     "(results rows, ROC frames) of the attacks on `variant`'s fine-tuned model (`stats`: name -> token statistics, members first)."
     sc = attack_scores(stats[variant], responses, cfg.mia_min_k, base=stats['base'], reference=stats.get('reference'))
@@ -169,7 +172,7 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, n:int) ->
         r, roc = _attack_rows(attack, sc[attack].to_numpy(), n, cfg); rows += r; rocs.append(roc)
     return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs]
 
-# %% ../../nbs/06_mia.ipynb #b8669e44
+# %% ../../nbs/06_mia.ipynb #3a1bf673
 def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 06 for `cfg` on `variants`; return the stage report."
     from tqdm.auto import tqdm
@@ -204,6 +207,7 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
     MIA_STAGE.mark_done(cfg, stage_key)
     return report | dict(cached=False)
 
+# %% ../../nbs/06_mia.ipynb #38d5528f
 def scored_models(cfg:Config, variants=tuple(VARIANTS), reference:Path|None=None) -> dict:
     "name -> (fingerprint, loader) of the base model, the `reference` adapter (if given) and each fine-tuned variant: what `model_stats` takes."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')

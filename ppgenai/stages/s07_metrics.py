@@ -25,7 +25,7 @@ from ..evaluation.scaling import scaling_runs, scaling_summary
 __all__ = ['MODELS', 'METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases', 'model_answers',
            'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'scaling', 'run_metrics']
 
-# %% ../../nbs/07_metrics.ipynb #c28944c8
+# %% ../../nbs/07_metrics.ipynb #ac16dfc2
 MODELS = ('base', *VARIANTS)  # the base model is the floor every fine-tuned model should beat
 METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
                    'scaling_runs.parquet', 'scaling_summary.parquet', 'report.json')  # in the stage's results/ folder
@@ -41,6 +41,7 @@ def eval_cases(cfg:Config) -> pd.DataFrame:
     if n < 2: raise ValueError(f"{len(test)} held-out admissions are too few to evaluate on")
     return finetune_split(test, 0, n, cfg.seed)[1]
 
+# %% ../../nbs/07_metrics.ipynb #789ff856
 def model_answers(cfg:Config, name:str, model_fp:str, load, cases:pd.DataFrame, force:bool=False) -> list:
     "The answers of the model `load()` returns to `cases` (cached as `name` under `model_fp`)."
     sub = f'answers/{name}'
@@ -98,7 +99,7 @@ def dp_sweep_results(cfg:Config) -> pd.DataFrame:
         rows.append(dict(epsilon=e, metric='linkage_success', **dict(zip(('value', 'low', 'high'), bootstrap_ci(hits, n_boot=cfg.eval_bootstrap, seed=cfg.seed)))))
     return pd.DataFrame(rows, columns=['epsilon', 'metric', 'value', 'low', 'high']).assign(members=n)
 
-# %% ../../nbs/07_metrics.ipynb #7d03d8ef
+# %% ../../nbs/07_metrics.ipynb #59d6a366
 SCALING_STAGE = Stage('07_scaling', 'ppgenai.evaluation.scaling', shared=True, outputs=('runs.parquet',),  # simulated admissions whatever the data: one folder per profile
                       settings=('seed', 'test_frac', 'scale_sizes', 'scale_llm_records', 'scale_train_steps', 'dp_epsilon', 'dp_sets', 'k_anonymity',
                                 'synth_top_k', 'bn_method', 'bn_max_indegree', 'diffusion_denoiser', 'diffusion_steps', 'base_model', 'ft_precision',
@@ -108,6 +109,7 @@ def ratings_dir(cfg:Config) -> Path:
     "Where filled human rating forms for this run are read from: `ratings/<profile>/<source>/` at the project root."
     return cfg.root/'ratings'/cfg.profile/cfg.source_tag
 
+# %% ../../nbs/07_metrics.ipynb #1273e697
 def human_evaluation(cfg:Config, cases:pd.DataFrame, answers:pd.DataFrame) -> tuple:
     "(ratings, kind): human ratings read from `ratings_dir` if there are any, else the automated proxy; the packet is (re)written while none exist."
     out, key_path = METRICS_STAGE.dir(cfg)/'human_eval', METRICS_STAGE.dir(cfg)/'human_eval_key'/'key.csv'
@@ -123,6 +125,7 @@ def human_evaluation(cfg:Config, cases:pd.DataFrame, answers:pd.DataFrame) -> tu
     train = pd.read_parquet(released_path(cfg, 'raw')).query("split == 'train'")
     return proxy_ratings(cases.rename(columns={'hadm_id': 'case_id'}), answers, DrugKnowledge.learn(train)), PROXY_RATER
 
+# %% ../../nbs/07_metrics.ipynb #61ad0cfb
 def scaling(cfg:Config, force:bool=False, progress:bool=False) -> pd.DataFrame:
     "The scalability runs of `cfg`'s profile (cached in their own shared stage folder)."
     out, fp = SCALING_STAGE.dir(cfg), SCALING_STAGE.key(cfg)
@@ -132,6 +135,7 @@ def scaling(cfg:Config, force:bool=False, progress:bool=False) -> pd.DataFrame:
     SCALING_STAGE.mark_done(cfg, fp)
     return runs
 
+# %% ../../nbs/07_metrics.ipynb #45de7dd8
 def run_metrics(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progress:bool=True) -> dict:
     "Run stage 07 for `cfg` on `variants` (and the base model); return the stage report."
     from tqdm.auto import tqdm

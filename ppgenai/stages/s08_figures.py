@@ -133,7 +133,7 @@ def scalability_figure(runs:pd.DataFrame, summary:pd.DataFrame, source:str):
     fig.suptitle(f'Cost of each stage as the data grow — 2-CPU run, simulated admissions — {source}', fontsize=10); fig.tight_layout()
     return fig
 
-# %% ../../nbs/08_figures.ipynb #240398c7
+# %% ../../nbs/08_figures.ipynb #194f9f6c
 def draw_figures(cfg:Config) -> list:
     "Draw and save every stage-08 figure of `cfg` from the results files; return their names."
     import matplotlib.pyplot as plt
@@ -149,6 +149,7 @@ def draw_figures(cfg:Config) -> list:
         plt.close(fig)
     return [figure_name(n, cfg) for n in figs]
 
+# %% ../../nbs/08_figures.ipynb #ac9ede3c
 def figures_readme(folder:Path|str) -> Path:
     "Write `README.md` in `folder`: every figure whose provenance JSON is there, with caption, notebook, command and data source."
     folder = Path(folder)

@@ -15,7 +15,7 @@ from ..privacy.dp import PrivacyLedger, discrete_laplace
 # %% auto #0
 __all__ = ['mutual_information', 'learn_structure', 'BayesNetSynthesizer', 'bayesnet_figure']
 
-# %% ../../nbs/04b_bayesnet.ipynb #14fc6763
+# %% ../../nbs/04b_bayesnet.ipynb #b89d7c05
 @contextlib.contextmanager
 def _quiet():
     "pgmpy 1.1 warns about its own deprecations on import and use; they are not ours to fix."
@@ -36,6 +36,7 @@ def mutual_information(codes:np.ndarray) -> np.ndarray:
         for j in range(i + 1, d): mi[i, j] = mi[j, i] = h[i] + h[j] - H(np.bincount(codes[:, i]*cards[j] + codes[:, j]))
     return np.maximum(mi, 0)
 
+# %% ../../nbs/04b_bayesnet.ipynb #1e6fd9bb
 def learn_structure(data:pd.DataFrame, method:str='hill-climb', score:str='bic-d', max_indegree:int=3, candidates:int|None=4) -> list:
     "Edges of a DAG over the (discrete) columns of `data`: 'hill-climb' with `score`, or the 'chow-liu' tree."
     if method not in ('hill-climb', 'chow-liu'): raise ValueError(f"method must be 'hill-climb' or 'chow-liu', got {method!r}")

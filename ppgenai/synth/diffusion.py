@@ -67,7 +67,7 @@ class DiffusionCodec:
             j += k
         return pd.DataFrame(out)[self.encoder.columns]
 
-# %% ../../nbs/04c_diffusion.ipynb #3cec0792
+# %% ../../nbs/04c_diffusion.ipynb #628aee4f
 def timestep_embedding(t:torch.Tensor, dim:int) -> torch.Tensor:
     "Sinusoidal embedding of integer timesteps (Vaswani et al.; as in DDPM)."
     half = dim//2
@@ -75,6 +75,7 @@ def timestep_embedding(t:torch.Tensor, dim:int) -> torch.Tensor:
     a = t.float()[:, None]*freqs[None]
     return torch.cat([a.sin(), a.cos()], dim=1)
 
+# %% ../../nbs/04c_diffusion.ipynb #1c47e0e1
 class MLPDenoiser(nn.Module):
     "The ablation: an MLP on [x_t, embedding(t)]."
     def __init__(self, width:int, hidden:int=256, depth:int=3, temb:int=64):
@@ -85,6 +86,7 @@ class MLPDenoiser(nn.Module):
         self.net = nn.Sequential(*layers, nn.Linear(d, width))
     def forward(self, x, t): return self.net(torch.cat([x, timestep_embedding(t, self.temb)], 1))
 
+# %% ../../nbs/04c_diffusion.ipynb #738a3fb7
 class _Block(nn.Module):
     "Residual 1-D conv block with the time embedding added."
     def __init__(self, cin, cout, temb):

@@ -12,7 +12,7 @@ from .tabular import SYNTH_NUMERIC, to_bins
 __all__ = ['marginal_similarity', 'cramers_v', 'association_similarity', 'fidelity_report', 'feature_matrix', 'gradient_boosting',
            'fit_and_predict', 'detection_auc', 'clinical_targets', 'tstr']
 
-# %% ../../nbs/04d_fidelity.ipynb #82d0cbd6
+# %% ../../nbs/04d_fidelity.ipynb #31041abf
 def _kinds(real:pd.DataFrame, numeric=SYNTH_NUMERIC) -> tuple:
     num = [c for c in real.columns if c in numeric]
     return [c for c in real.columns if c not in num], num
@@ -35,6 +35,7 @@ def marginal_similarity(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH
     for c in num: out[c] = 1 - ks_2samp(below(real[c].to_numpy(float)), below(synthetic[c].to_numpy(float)), method='asymp').statistic
     return pd.Series(out)[list(real.columns)]
 
+# %% ../../nbs/04d_fidelity.ipynb #22023a77
 def cramers_v(codes:np.ndarray) -> np.ndarray:
     "Matrix of Cramér's V between the integer-coded columns of `codes` (n × d)."
     n, d = codes.shape
@@ -50,6 +51,7 @@ def cramers_v(codes:np.ndarray) -> np.ndarray:
             v[i, j] = v[j, i] = np.sqrt(((obs - exp)**2/exp).sum()/(n*k))
     return v
 
+# %% ../../nbs/04d_fidelity.ipynb #7ab73044
 def _coded(real, synthetic, numeric):
     "Both tables with every column binned (numbers) and integer-coded on a shared vocabulary."
     cat, num = _kinds(real, numeric)
@@ -67,6 +69,7 @@ def association_similarity(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SY
     iu = np.triu_indices(len(cols), 1)
     return float(1 - np.abs(vr - vs)[iu].mean())
 
+# %% ../../nbs/04d_fidelity.ipynb #3c59d20c
 def fidelity_report(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMERIC) -> dict:
     "Marginal and association similarity, and the fidelity rate (%) that averages them."
     m = marginal_similarity(real, synthetic, numeric)
@@ -74,7 +77,7 @@ def fidelity_report(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUM
     return dict(marginal=float(m.mean()), association=a, fidelity_rate=float(100*(m.mean() + a)/2),
                 worst_columns=m.sort_values().head(5).round(4).to_dict())
 
-# %% ../../nbs/04d_fidelity.ipynb #abca2e37
+# %% ../../nbs/04d_fidelity.ipynb #6ce99186
 def feature_matrix(table:pd.DataFrame, numeric=SYNTH_NUMERIC, categories:dict|None=None) -> tuple:
     "`(X, is_categorical, categories)` for scikit-learn: categories as integer codes on a shared mapping (a category the mapping lacks is missing), numbers as they are."
     cat, num = _kinds(table, numeric)
@@ -84,11 +87,13 @@ def feature_matrix(table:pd.DataFrame, numeric=SYNTH_NUMERIC, categories:dict|No
     X[:, is_cat] = np.where(X[:, is_cat] < 0, np.nan, X[:, is_cat])
     return X, is_cat, categories
 
+# %% ../../nbs/04d_fidelity.ipynb #9805a9b0
 def gradient_boosting(is_categorical:list, seed:int=0, regress:bool=False):
     "The model behind every detection and utility score here: scikit-learn's histogram gradient boosting, categorical columns declared, 200 iterations."
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     return (HistGradientBoostingRegressor if regress else HistGradientBoostingClassifier)(categorical_features=np.array(is_categorical), max_iter=200, random_state=seed)
 
+# %% ../../nbs/04d_fidelity.ipynb #b16ca763
 def fit_and_predict(train:pd.DataFrame, y, test:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0, regress:bool=False) -> tuple:
     "`(model, predictions)`: `gradient_boosting` fitted on the features of `train` and labels `y`, and its predictions on `test` (class probabilities, or values when `regress`)."
     X, is_cat, cats = feature_matrix(train, numeric)
@@ -96,6 +101,7 @@ def fit_and_predict(train:pd.DataFrame, y, test:pd.DataFrame, numeric=SYNTH_NUME
     model = gradient_boosting(is_cat, seed, regress).fit(X, y)
     return model, (model.predict(Xt) if regress else model.predict_proba(Xt))
 
+# %% ../../nbs/04d_fidelity.ipynb #2baff97e
 def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0, max_rows:int=20_000) -> float:
     "Cross-validated AUC of a classifier telling real rows (1) from synthetic ones (0)."
     from sklearn.model_selection import cross_val_score, StratifiedKFold
@@ -109,7 +115,7 @@ def detection_auc(real:pd.DataFrame, synthetic:pd.DataFrame, numeric=SYNTH_NUMER
     clf = gradient_boosting(is_cat, seed_of(fit))
     return float(cross_val_score(clf, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed_of(folds)), scoring='roc_auc').mean())
 
-# %% ../../nbs/04d_fidelity.ipynb #3633ef8b
+# %% ../../nbs/04d_fidelity.ipynb #1813b4b0
 def clinical_targets(table:pd.DataFrame) -> dict:
     "`{name: (label function, columns to drop from the features)}` for the TSTR targets."
     rx = [c for c in table.columns if c.startswith('rx:')]
@@ -119,6 +125,7 @@ def clinical_targets(table:pd.DataFrame) -> dict:
     if drug: targets[f'given {drug[3:]}'] = (lambda t: t[drug].to_numpy().astype(int), rx)
     return targets
 
+# %% ../../nbs/04d_fidelity.ipynb #06153746
 def tstr(real_train:pd.DataFrame, synthetic:pd.DataFrame, real_test:pd.DataFrame, numeric=SYNTH_NUMERIC, seed:int=0) -> pd.DataFrame:
     "AUC on the real test set of models trained on real and on synthetic data, per target, and the gap in points."
     from sklearn.metrics import roc_auc_score

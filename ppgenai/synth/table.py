@@ -17,7 +17,7 @@ from .diffusion import DiffusionSynthesizer
 __all__ = ['N_QUANTILES', 'MISSING', 'OTHER', 'quantile_scale', 'quantile_unscale', 'TableEncoder', 'BayesNetGenerator',
            'DiffusionGenerator']
 
-# %% ../../nbs/04e_table_synth.ipynb #2b2ca264
+# %% ../../nbs/04e_table_synth.ipynb #b3498ff3
 N_QUANTILES = 1000  # at most this many quantiles are kept per number
 
 def _references(q) -> np.ndarray: return np.linspace(0, 1, len(q))
@@ -29,6 +29,7 @@ def quantile_scale(x, quantiles) -> np.ndarray:
     u = 0.5*(np.interp(x, q, r) - np.interp(-x, -q[::-1], -r[::-1]))
     return 2*u - 1
 
+# %% ../../nbs/04e_table_synth.ipynb #e4281895
 def quantile_unscale(z, quantiles) -> np.ndarray:
     "Inverse of `quantile_scale`: points of [-1, 1] back to values (clipped to the quantiles' range)."
     q = np.asarray(quantiles, float)
@@ -194,7 +195,7 @@ class TableEncoder:
     @classmethod
     def load(cls, path:Path|str) -> TableEncoder: return cls(**read_json(path))
 
-# %% ../../nbs/04e_table_synth.ipynb #9a90adf8
+# %% ../../nbs/04e_table_synth.ipynb #c7499425
 class BayesNetGenerator(BayesNetSynthesizer):
     "A Bayesian network for any table: `fit(df)`, then `sample(n, seed=...)` a table with the same columns and dtypes."
     def __init__(self, kinds:dict|None=None, n_bins:int=10, max_categories:int=50, method:str='hill-climb', score:str='bic-d',
@@ -217,6 +218,7 @@ class BayesNetGenerator(BayesNetSynthesizer):
         self.encoder_settings = dict(kinds=self.encoder.kinds, n_bins=self.encoder.n_bins, max_categories=self.encoder.max_categories)
         return self
 
+# %% ../../nbs/04e_table_synth.ipynb #c5f0771b
 class DiffusionGenerator(DiffusionSynthesizer):
     "A tabular diffusion model for any table: `fit(df)`, then `sample(n, seed=...)` a table with the same columns and dtypes."
     _encoder_class = TableEncoder

@@ -18,7 +18,7 @@ from ..mimic.icd import rollup_codes
 __all__ = ['SYNTH_CATEGORICAL', 'SYNTH_NUMERIC', 'NUMERIC_BINS', 'INTEGER_COLUMNS', 'NUMERIC_TRANSFORMS', 'ENCODER_API',
            'bin_labels', 'to_bins', 'from_bins', 'AdmissionsEncoder', 'Encoder', 'check_encoder', 'Generator']
 
-# %% ../../nbs/04a_tabular.ipynb #dfb6ef7a
+# %% ../../nbs/04a_tabular.ipynb #fc55f8c4
 SYNTH_CATEGORICAL = (*CATEGORICAL_COLUMNS, 'in_hospital_death')
 SYNTH_NUMERIC = ('age', 'los_days', 'prior_admissions')
 NUMERIC_BINS = {'age': (18, 30, 40, 50, 60, 70, 80, 90, 91),  # edges; the last is the largest value a decoded row can take
@@ -32,12 +32,14 @@ def bin_labels(column:str) -> list:
     e = NUMERIC_BINS[column]
     return [f'{a}-{b}' for a, b in zip(e[:-1], e[1:])]
 
+# %% ../../nbs/04a_tabular.ipynb #55e336b4
 def to_bins(values, column:str) -> pd.Series:
     "The bin label of each value (values beyond the caps fall into the first or last bin)."
     e = np.asarray(NUMERIC_BINS[column], float)
     idx = np.clip(np.searchsorted(e, np.asarray(values, float), side='right') - 1, 0, len(e) - 2)
     return pd.Series(np.asarray(bin_labels(column), dtype=object)[idx], index=values.index if isinstance(values, pd.Series) else None).astype('str')
 
+# %% ../../nbs/04a_tabular.ipynb #a09f8457
 def from_bins(labels, column:str, rng:np.random.Generator) -> np.ndarray:
     "A value drawn uniformly inside each bin (integers for integer columns)."
     e = NUMERIC_BINS[column]
@@ -180,7 +182,7 @@ class AdmissionsEncoder:
     @classmethod
     def load(cls, path:Path|str) -> AdmissionsEncoder: return cls(**read_json(path))
 
-# %% ../../nbs/04a_tabular.ipynb #da208711
+# %% ../../nbs/04a_tabular.ipynb #f8f6b9ac
 class Encoder(Protocol):
     "What a generator uses of a table encoder; `AdmissionsEncoder` and `TableEncoder` implement it."
     def fit(self, df:pd.DataFrame): ...
@@ -205,6 +207,7 @@ class Encoder(Protocol):
     @property
     def public_parts(self) -> dict: ...
 
+# %% ../../nbs/04a_tabular.ipynb #ca0e432c
 ENCODER_API = tuple(n for n in vars(Encoder) if not n.startswith('_'))  # the methods and properties of the protocol
 
 def check_encoder(encoder) -> Encoder:
