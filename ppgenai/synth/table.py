@@ -6,6 +6,7 @@
 from __future__ import annotations
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from fastcore.basics import patch
 import numpy as np
 import pandas as pd
 from ..core import write_json, read_json
@@ -35,7 +36,7 @@ def quantile_unscale(z, quantiles) -> np.ndarray:
     q = np.asarray(quantiles, float)
     return np.interp((np.clip(np.asarray(z, float), -1, 1) + 1)/2, _references(q), q)
 
-# %% ../../nbs/04e_table_synth.ipynb #ed363fe3
+# %% ../../nbs/04e_table_synth.ipynb #69368407
 MISSING, OTHER = '\x00missing', '\x00other'  # level labels no real value has (a NUL character)
 
 @dataclass
@@ -62,37 +63,6 @@ class TableEncoder:
     def _schema(self) -> TableSchema: return TableSchema.from_dict(self.schema)
     @staticmethod
     def flag(column:str) -> str: return f'{column} (missing)'
-
-    def fit(self, df:pd.DataFrame) -> TableEncoder:
-        "Learn kinds, quantiles, bins and levels from `df`."
-        sch = TableSchema.infer(df, self.kinds)
-        empty = [c for c in sch.columns if sch.missing[c] == 1]
-        if empty: raise TableError(f"column(s) {empty} hold no values (all missing); drop them first")
-        clash = [self.flag(c) for c in sch.columns if self.flag(c) in df.columns]
-        if clash: raise TableError(f"column name(s) {clash} are reserved for missing-value flags; rename them")
-        self.quantiles, self.edges, self.bin_shares, self.fills, self.kept, self.pooled = {}, {}, {}, {}, {}, {}
-        for c in sch.of_kind('numeric', 'integer'):
-            x = np.sort(df[c].dropna().to_numpy(float))
-            self.quantiles[c] = np.quantile(x, np.linspace(0, 1, max(2, min(N_QUANTILES, len(x))))).tolist()
-            distinct = np.unique(x)
-            if sch.kinds[c] == 'integer' and len(distinct) <= self.n_bins: self.edges[c] = []
-            else:
-                e = np.unique(np.quantile(x, np.linspace(0, 1, self.n_bins + 1), method='inverted_cdf' if sch.kinds[c] == 'integer' else 'linear'))
-                self.edges[c] = e.tolist() if len(e) > 1 else [float(e[0]), float(e[0])]
-                self.bin_shares[c] = [*(np.searchsorted(x, e[:-1], side='left')/len(x)).tolist(), 1.0]
-            if sch.missing[c] > 0: self.fills[c] = float(np.median(x))
-        for c in sch.of_kind('boolean', 'categorical'):
-            counts = df[c].dropna().map(str).value_counts(sort=False)
-            counts = counts.reindex(sch.labels(c))  # the schema's order
-            if len(counts) > self.max_categories:
-                top = counts.sort_values(ascending=False, kind='stable')
-                keep = set(top.index[:self.max_categories - 1])
-                self.kept[c] = [l for l in counts.index if l in keep]
-                rest = counts[[l not in keep for l in counts.index]]
-                self.pooled[c] = [rest.index.tolist(), rest.astype(int).tolist()]
-            else: self.kept[c] = counts.index.tolist()
-        self.schema = sch.to_dict()
-        return self
 
     def _check_fitted(self):
         if not self.fitted: raise RuntimeError("the encoder is not fitted: call fit() first")
@@ -121,79 +91,120 @@ class TableEncoder:
         v = quantile_unscale(z, self.quantiles[column])
         return np.rint(v) if self.schema['kinds'][column] == 'integer' else v
 
-    def transform(self, df:pd.DataFrame) -> pd.DataFrame:
-        "The synthesis table of `df`: numbers (missing ones filled, and flagged), and text labels."
-        self._check_fitted()
-        check_table(df); check_columns(df, self.source_columns, 'columns the encoder was fitted on')
-        out = {}
-        for c in self.source_columns:
-            s = df[c]
-            if c in self.numeric:
-                if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype): raise TableError(f"column {c!r}: expected numbers, got {s.dtype}")
-                x = s.to_numpy(float)
-                miss = np.isnan(x)
-                if miss.any() and c not in self.fills: raise TableError(f"column {c!r} has missing values, and had none when the encoder was fitted")
-                out[c] = np.where(miss, self.fills.get(c, 0.0), x)
-                if c in self.fills: out[self.flag(c)] = np.where(miss, '1', '0').astype(object)
-            else:
-                lab = pd.Series(np.where(s.isna(), MISSING, s.astype(object).map(str)), index=df.index, dtype=object)
-                known = lab.isin(self.levels(c))
-                if c in self.pooled: lab = lab.where(known | ~lab.isin(self.pooled[c][0]), OTHER); known = lab.isin(self.levels(c))
-                if not known.all(): raise TableError(f"column {c!r}: value {lab[~known].iloc[0]!r} was not seen when the encoder was fitted")
-                out[c] = lab.to_numpy(object)
-        return pd.DataFrame(out, index=df.index)[self.columns]
-
-    def inverse_transform(self, table:pd.DataFrame, rng:np.random.Generator|None=None) -> pd.DataFrame:
-        "Rows of the synthesis table back to the original columns and dtypes (pooled levels drawn with `rng`)."
-        check_columns(table, self.columns, 'columns of the synthesis table')
-        rng = rng if rng is not None else np.random.default_rng(0)
-        sch, out = self._schema, {}
-        for c in self.source_columns:
-            if c in self.numeric:
-                v = self.unscale(c, self.scale(c, table[c].to_numpy(float)))  # onto the training range
-                if c in self.fills: v = np.where(table[self.flag(c)].astype(str).to_numpy() == '1', np.nan, v)
-                out[c] = v
-            else:
-                lab = table[c].astype(str).to_numpy(object).copy()
-                if c in self.pooled:
-                    other = lab == OTHER
-                    names, counts = self.pooled[c]
-                    lab[other] = np.asarray(names, dtype=object)[rng.choice(len(names), other.sum(), p=np.asarray(counts)/sum(counts))]
-                value = sch.value_of(c)
-                unknown = ~pd.Series(lab).isin([*value, MISSING]).to_numpy()
-                if unknown.any(): raise TableError(f"column {c!r}: label {lab[unknown][0]!r} is not a level of the encoder")
-                out[c] = pd.Series([None if l == MISSING else value[l] for l in lab], dtype=object)
-        return sch.restore(pd.DataFrame(out))
-
-    def discretise(self, table:pd.DataFrame) -> pd.DataFrame:
-        "Every column as text: numbers as their bin numbers (or their values, where few), labels as they are."
-        out = table.copy()
-        for c in self.numeric:
-            x = table[c].to_numpy(float)
-            if not self.edges[c]: out[c] = pd.Series(x).map(lambda v: repr(float(v))).to_numpy(object)  # exact, and read back by float()
-            else:
-                e = np.asarray(self.edges[c])
-                out[c] = np.clip(np.searchsorted(e, x, side='right') - 1, 0, max(len(e) - 2, 0)).astype(str)
-        return out.astype(str)
-
-    def undiscretise(self, table:pd.DataFrame, rng:np.random.Generator) -> pd.DataFrame:
-        "Inverse of `discretise`: a number drawn inside its bin from the training distribution."
-        out = table.copy()
-        for c in self.numeric:
-            if not self.edges[c]: out[c] = table[c].astype(float).to_numpy(); continue
-            b = table[c].astype(int).to_numpy()
-            e, shares = np.asarray(self.edges[c]), np.asarray(self.bin_shares[c])
-            u = rng.uniform(shares[b], shares[np.minimum(b + 1, len(shares) - 1)])
-            last = b >= len(e) - 2
-            upper = np.where(last, e[np.minimum(b + 1, len(e) - 1)], e[np.minimum(b + 1, len(e) - 1)] - (1 if self.schema['kinds'][c] == 'integer' else 0))
-            upper = np.where(last | (self.schema['kinds'][c] == 'integer'), upper, np.nextafter(upper, -np.inf))  # a bin holds its start, not its end
-            out[c] = np.clip(self.unscale(c, 2*u - 1), e[b], upper)  # the quantile curve, kept inside the bin
-        return out
-
     def to_dict(self) -> dict: return asdict(self)
     def save(self, path:Path|str) -> Path: return write_json(self.to_dict(), path)
     @classmethod
     def load(cls, path:Path|str) -> TableEncoder: return cls(**read_json(path))
+
+# %% ../../nbs/04e_table_synth.ipynb #628d5afe
+@patch
+def fit(self:TableEncoder, df:pd.DataFrame) -> TableEncoder:
+    "Learn kinds, quantiles, bins and levels from `df`."
+    sch = TableSchema.infer(df, self.kinds)
+    empty = [c for c in sch.columns if sch.missing[c] == 1]
+    if empty: raise TableError(f"column(s) {empty} hold no values (all missing); drop them first")
+    clash = [self.flag(c) for c in sch.columns if self.flag(c) in df.columns]
+    if clash: raise TableError(f"column name(s) {clash} are reserved for missing-value flags; rename them")
+    self.quantiles, self.edges, self.bin_shares, self.fills, self.kept, self.pooled = {}, {}, {}, {}, {}, {}
+    for c in sch.of_kind('numeric', 'integer'):
+        x = np.sort(df[c].dropna().to_numpy(float))
+        self.quantiles[c] = np.quantile(x, np.linspace(0, 1, max(2, min(N_QUANTILES, len(x))))).tolist()
+        distinct = np.unique(x)
+        if sch.kinds[c] == 'integer' and len(distinct) <= self.n_bins: self.edges[c] = []
+        else:
+            e = np.unique(np.quantile(x, np.linspace(0, 1, self.n_bins + 1), method='inverted_cdf' if sch.kinds[c] == 'integer' else 'linear'))
+            self.edges[c] = e.tolist() if len(e) > 1 else [float(e[0]), float(e[0])]
+            self.bin_shares[c] = [*(np.searchsorted(x, e[:-1], side='left')/len(x)).tolist(), 1.0]
+        if sch.missing[c] > 0: self.fills[c] = float(np.median(x))
+    for c in sch.of_kind('boolean', 'categorical'):
+        counts = df[c].dropna().map(str).value_counts(sort=False)
+        counts = counts.reindex(sch.labels(c))  # the schema's order
+        if len(counts) > self.max_categories:
+            top = counts.sort_values(ascending=False, kind='stable')
+            keep = set(top.index[:self.max_categories - 1])
+            self.kept[c] = [l for l in counts.index if l in keep]
+            rest = counts[[l not in keep for l in counts.index]]
+            self.pooled[c] = [rest.index.tolist(), rest.astype(int).tolist()]
+        else: self.kept[c] = counts.index.tolist()
+    self.schema = sch.to_dict()
+    return self
+
+# %% ../../nbs/04e_table_synth.ipynb #2d276221
+@patch
+def transform(self:TableEncoder, df:pd.DataFrame) -> pd.DataFrame:
+    "The synthesis table of `df`: numbers (missing ones filled, and flagged), and text labels."
+    self._check_fitted()
+    check_table(df); check_columns(df, self.source_columns, 'columns the encoder was fitted on')
+    out = {}
+    for c in self.source_columns:
+        s = df[c]
+        if c in self.numeric:
+            if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype): raise TableError(f"column {c!r}: expected numbers, got {s.dtype}")
+            x = s.to_numpy(float)
+            miss = np.isnan(x)
+            if miss.any() and c not in self.fills: raise TableError(f"column {c!r} has missing values, and had none when the encoder was fitted")
+            out[c] = np.where(miss, self.fills.get(c, 0.0), x)
+            if c in self.fills: out[self.flag(c)] = np.where(miss, '1', '0').astype(object)
+        else:
+            lab = pd.Series(np.where(s.isna(), MISSING, s.astype(object).map(str)), index=df.index, dtype=object)
+            known = lab.isin(self.levels(c))
+            if c in self.pooled: lab = lab.where(known | ~lab.isin(self.pooled[c][0]), OTHER); known = lab.isin(self.levels(c))
+            if not known.all(): raise TableError(f"column {c!r}: value {lab[~known].iloc[0]!r} was not seen when the encoder was fitted")
+            out[c] = lab.to_numpy(object)
+    return pd.DataFrame(out, index=df.index)[self.columns]
+
+# %% ../../nbs/04e_table_synth.ipynb #2dca7604
+@patch
+def inverse_transform(self:TableEncoder, table:pd.DataFrame, rng:np.random.Generator|None=None) -> pd.DataFrame:
+    "Rows of the synthesis table back to the original columns and dtypes (pooled levels drawn with `rng`)."
+    check_columns(table, self.columns, 'columns of the synthesis table')
+    rng = rng if rng is not None else np.random.default_rng(0)
+    sch, out = self._schema, {}
+    for c in self.source_columns:
+        if c in self.numeric:
+            v = self.unscale(c, self.scale(c, table[c].to_numpy(float)))  # onto the training range
+            if c in self.fills: v = np.where(table[self.flag(c)].astype(str).to_numpy() == '1', np.nan, v)
+            out[c] = v
+        else:
+            lab = table[c].astype(str).to_numpy(object).copy()
+            if c in self.pooled:
+                other = lab == OTHER
+                names, counts = self.pooled[c]
+                lab[other] = np.asarray(names, dtype=object)[rng.choice(len(names), other.sum(), p=np.asarray(counts)/sum(counts))]
+            value = sch.value_of(c)
+            unknown = ~pd.Series(lab).isin([*value, MISSING]).to_numpy()
+            if unknown.any(): raise TableError(f"column {c!r}: label {lab[unknown][0]!r} is not a level of the encoder")
+            out[c] = pd.Series([None if l == MISSING else value[l] for l in lab], dtype=object)
+    return sch.restore(pd.DataFrame(out))
+
+# %% ../../nbs/04e_table_synth.ipynb #0aa923d1
+@patch
+def discretise(self:TableEncoder, table:pd.DataFrame) -> pd.DataFrame:
+    "Every column as text: numbers as their bin numbers (or their values, where few), labels as they are."
+    out = table.copy()
+    for c in self.numeric:
+        x = table[c].to_numpy(float)
+        if not self.edges[c]: out[c] = pd.Series(x).map(lambda v: repr(float(v))).to_numpy(object)  # exact, and read back by float()
+        else:
+            e = np.asarray(self.edges[c])
+            out[c] = np.clip(np.searchsorted(e, x, side='right') - 1, 0, max(len(e) - 2, 0)).astype(str)
+    return out.astype(str)
+
+# %% ../../nbs/04e_table_synth.ipynb #cae82471
+@patch
+def undiscretise(self:TableEncoder, table:pd.DataFrame, rng:np.random.Generator) -> pd.DataFrame:
+    "Inverse of `discretise`: a number drawn inside its bin from the training distribution."
+    out = table.copy()
+    for c in self.numeric:
+        if not self.edges[c]: out[c] = table[c].astype(float).to_numpy(); continue
+        b = table[c].astype(int).to_numpy()
+        e, shares = np.asarray(self.edges[c]), np.asarray(self.bin_shares[c])
+        u = rng.uniform(shares[b], shares[np.minimum(b + 1, len(shares) - 1)])
+        last = b >= len(e) - 2
+        upper = np.where(last, e[np.minimum(b + 1, len(e) - 1)], e[np.minimum(b + 1, len(e) - 1)] - (1 if self.schema['kinds'][c] == 'integer' else 0))
+        upper = np.where(last | (self.schema['kinds'][c] == 'integer'), upper, np.nextafter(upper, -np.inf))  # a bin holds its start, not its end
+        out[c] = np.clip(self.unscale(c, 2*u - 1), e[b], upper)  # the quantile curve, kept inside the bin
+    return out
 
 # %% ../../nbs/04e_table_synth.ipynb #c7499425
 class BayesNetGenerator(BayesNetSynthesizer):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from fastcore.basics import patch
 from typing import Protocol
 import numpy as np
 import pandas as pd
@@ -51,7 +52,7 @@ def from_bins(labels, column:str, rng:np.random.Generator) -> np.ndarray:
         return rng.integers(lo.astype(np.int64), hi.astype(np.int64) + last.astype(np.int64)).astype(np.int64)
     return np.floor(rng.uniform(lo, hi)*100)/100  # two decimals, never rounded up into the next bin
 
-# %% ../../nbs/04a_tabular.ipynb #c255ef99
+# %% ../../nbs/04a_tabular.ipynb #a3b70a74
 @dataclass
 class AdmissionsEncoder:
     "Admissions <-> a fixed-width table: categories, numbers and top-K indicator columns."
@@ -69,77 +70,12 @@ class AdmissionsEncoder:
         titles = {c: t for cs, ts in zip([*dx, *px], [*dxt, *pxt]) for c, t in zip(cs, ts)}
         return dict(dx=dx, px=px, rx=admissions.medications, titles=titles)
 
-    def fit(self, admissions:pd.DataFrame) -> AdmissionsEncoder:
-        "Learn the vocabularies from `admissions` (the training split)."
-        missing = [c for c in (*SYNTH_CATEGORICAL, *SYNTH_NUMERIC, 'diagnosis_codes', 'procedure_codes', 'medications') if c not in admissions]
-        if missing: raise KeyError(f"column(s) {missing} not in the admissions table")
-        if self.top_k < 1: raise ValueError(f"top_k must be at least 1, got {self.top_k}")
-        self.categories = {c: sorted(admissions[c].dropna().unique().tolist()) for c in SYNTH_CATEGORICAL}
-        lists = self._lists(admissions)
-        for f in ('dx', 'px', 'rx'):
-            counts = pd.Series([x for l in lists[f] for x in l], dtype='str').value_counts()
-            setattr(self, f, sorted(counts.index[:self.top_k].tolist(), key=lambda x: (-counts[x], x)))
-        self.titles = {c: lists['titles'][c] for c in self.dx + self.px}
-        return self
-
     @property
     def indicator_columns(self) -> list: return [f'dx:{c}' for c in self.dx] + [f'px:{c}' for c in self.px] + [f'rx:{m}' for m in self.rx]
     @property
     def columns(self) -> list: return [*SYNTH_CATEGORICAL, *SYNTH_NUMERIC, *self.indicator_columns]
 
-    def transform(self, admissions:pd.DataFrame) -> pd.DataFrame:
-        "The synthesis table of `admissions`: one row each, in `columns` order."
-        if not self.categories: raise RuntimeError("the encoder is not fitted: call fit() first")
-        out = {c: admissions[c].astype('str') for c in SYNTH_CATEGORICAL}
-        out |= {c: admissions[c].astype('float64') for c in SYNTH_NUMERIC}
-        lists = self._lists(admissions)
-        for f in ('dx', 'px', 'rx'):
-            vocab = getattr(self, f)
-            pos = {v: i for i, v in enumerate(vocab)}
-            ind = np.zeros((len(admissions), len(vocab)), np.int8)
-            rows = [(r, pos[x]) for r, l in enumerate(lists[f]) for x in l if x in pos]
-            if rows: ind[tuple(np.array(rows).T)] = 1
-            out |= {f'{f}:{v}': ind[:, i] for i, v in enumerate(vocab)}
-        return pd.DataFrame(out, index=admissions.index)[self.columns]
-
-    def inverse_transform(self, table:pd.DataFrame, id_prefix:str='syn', rng:np.random.Generator|None=None) -> pd.DataFrame:
-        "Admissions in the preprocessed schema from rows of the synthesis table (synthetic ids, one patient per row; `rng` is not needed)."
-        missing = [c for c in self.columns if c not in table]
-        if missing: raise KeyError(f"column(s) {missing[:5]} not in the synthesis table")
-        n = len(table)
-        out = pd.DataFrame({'subject_id': [f'{id_prefix}-p{i:07d}' for i in range(n)], 'hadm_id': [f'{id_prefix}-a{i:07d}' for i in range(n)]})
-        for c in SYNTH_CATEGORICAL: out[c] = table[c].astype('str').to_numpy()
-        out['in_hospital_death'] = out.in_hospital_death.astype('int64')
-        out['age'] = np.rint(table.age.to_numpy(float)).astype('int64')
-        out['los_days'] = np.round(table.los_days.to_numpy(float), 2)
-        out['prior_admissions'] = np.rint(table.prior_admissions.to_numpy(float)).astype('int64')
-        def present(f):
-            vocab = getattr(self, f)
-            ind = table[[f'{f}:{v}' for v in vocab]].to_numpy() > 0.5 if vocab else np.zeros((n, 0), bool)
-            return [[vocab[j] for j in np.flatnonzero(r)] for r in ind]
-        out['diagnosis_codes'] = present('dx'); out['diagnoses'] = [[self.titles[c] for c in l] for l in out.diagnosis_codes]
-        out['procedure_codes'] = present('px'); out['procedures'] = [[self.titles[c] for c in l] for l in out.procedure_codes]
-        out['medications'] = present('rx')
-        for c, l in (('n_diagnoses', 'diagnosis_codes'), ('n_procedures', 'procedure_codes'), ('n_medications', 'medications')):
-            out[c] = out[l].map(len).astype('int64')
-        out['split'] = 'train'
-        return out[[*ADMISSION_COLUMNS, 'split']]
-
-    def discretise(self, table:pd.DataFrame) -> pd.DataFrame:
-        "Every column as text: numbers as their bins, indicators as '0'/'1' (for discrete generators)."
-        out = table.copy()
-        for c in SYNTH_NUMERIC: out[c] = to_bins(table[c], c)
-        for c in self.indicator_columns: out[c] = table[c].astype('int64').astype('str')
-        return out.astype('str')
-
-    def undiscretise(self, table:pd.DataFrame, rng:np.random.Generator) -> pd.DataFrame:
-        "Inverse of `discretise`: numbers drawn inside their bins."
-        out = table.copy()
-        for c in SYNTH_NUMERIC: out[c] = from_bins(table[c], c, rng)
-        for c in self.indicator_columns: out[c] = table[c].astype('int64').astype(np.int8)
-        return out
-
-    # What a generator needs to know about the columns (the same for every encoder; see `ppgenai.synth.table`)
+    # What a generator needs to know about the columns (the `Encoder` protocol below)
     @property
     def fitted(self) -> bool: return bool(self.categories)
     @property
@@ -181,6 +117,81 @@ class AdmissionsEncoder:
     def save(self, path:Path|str) -> Path: return write_json(self.to_dict(), path)
     @classmethod
     def load(cls, path:Path|str) -> AdmissionsEncoder: return cls(**read_json(path))
+
+# %% ../../nbs/04a_tabular.ipynb #9d210a69
+@patch
+def fit(self:AdmissionsEncoder, admissions:pd.DataFrame) -> AdmissionsEncoder:
+    "Learn the vocabularies from `admissions` (the training split)."
+    missing = [c for c in (*SYNTH_CATEGORICAL, *SYNTH_NUMERIC, 'diagnosis_codes', 'procedure_codes', 'medications') if c not in admissions]
+    if missing: raise KeyError(f"column(s) {missing} not in the admissions table")
+    if self.top_k < 1: raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+    self.categories = {c: sorted(admissions[c].dropna().unique().tolist()) for c in SYNTH_CATEGORICAL}
+    lists = self._lists(admissions)
+    for f in ('dx', 'px', 'rx'):
+        counts = pd.Series([x for l in lists[f] for x in l], dtype='str').value_counts()
+        setattr(self, f, sorted(counts.index[:self.top_k].tolist(), key=lambda x: (-counts[x], x)))
+    self.titles = {c: lists['titles'][c] for c in self.dx + self.px}
+    return self
+
+# %% ../../nbs/04a_tabular.ipynb #2af37e92
+@patch
+def transform(self:AdmissionsEncoder, admissions:pd.DataFrame) -> pd.DataFrame:
+    "The synthesis table of `admissions`: one row each, in `columns` order."
+    if not self.categories: raise RuntimeError("the encoder is not fitted: call fit() first")
+    out = {c: admissions[c].astype('str') for c in SYNTH_CATEGORICAL}
+    out |= {c: admissions[c].astype('float64') for c in SYNTH_NUMERIC}
+    lists = self._lists(admissions)
+    for f in ('dx', 'px', 'rx'):
+        vocab = getattr(self, f)
+        pos = {v: i for i, v in enumerate(vocab)}
+        ind = np.zeros((len(admissions), len(vocab)), np.int8)
+        rows = [(r, pos[x]) for r, l in enumerate(lists[f]) for x in l if x in pos]
+        if rows: ind[tuple(np.array(rows).T)] = 1
+        out |= {f'{f}:{v}': ind[:, i] for i, v in enumerate(vocab)}
+    return pd.DataFrame(out, index=admissions.index)[self.columns]
+
+# %% ../../nbs/04a_tabular.ipynb #f4645448
+@patch
+def inverse_transform(self:AdmissionsEncoder, table:pd.DataFrame, id_prefix:str='syn', rng:np.random.Generator|None=None) -> pd.DataFrame:
+    "Admissions in the preprocessed schema from rows of the synthesis table (synthetic ids, one patient per row; `rng` is not needed)."
+    missing = [c for c in self.columns if c not in table]
+    if missing: raise KeyError(f"column(s) {missing[:5]} not in the synthesis table")
+    n = len(table)
+    out = pd.DataFrame({'subject_id': [f'{id_prefix}-p{i:07d}' for i in range(n)], 'hadm_id': [f'{id_prefix}-a{i:07d}' for i in range(n)]})
+    for c in SYNTH_CATEGORICAL: out[c] = table[c].astype('str').to_numpy()
+    out['in_hospital_death'] = out.in_hospital_death.astype('int64')
+    out['age'] = np.rint(table.age.to_numpy(float)).astype('int64')
+    out['los_days'] = np.round(table.los_days.to_numpy(float), 2)
+    out['prior_admissions'] = np.rint(table.prior_admissions.to_numpy(float)).astype('int64')
+    def present(f):
+        vocab = getattr(self, f)
+        ind = table[[f'{f}:{v}' for v in vocab]].to_numpy() > 0.5 if vocab else np.zeros((n, 0), bool)
+        return [[vocab[j] for j in np.flatnonzero(r)] for r in ind]
+    out['diagnosis_codes'] = present('dx'); out['diagnoses'] = [[self.titles[c] for c in l] for l in out.diagnosis_codes]
+    out['procedure_codes'] = present('px'); out['procedures'] = [[self.titles[c] for c in l] for l in out.procedure_codes]
+    out['medications'] = present('rx')
+    for c, l in (('n_diagnoses', 'diagnosis_codes'), ('n_procedures', 'procedure_codes'), ('n_medications', 'medications')):
+        out[c] = out[l].map(len).astype('int64')
+    out['split'] = 'train'
+    return out[[*ADMISSION_COLUMNS, 'split']]
+
+# %% ../../nbs/04a_tabular.ipynb #8e83160b
+@patch
+def discretise(self:AdmissionsEncoder, table:pd.DataFrame) -> pd.DataFrame:
+    "Every column as text: numbers as their bins, indicators as '0'/'1' (for discrete generators)."
+    out = table.copy()
+    for c in SYNTH_NUMERIC: out[c] = to_bins(table[c], c)
+    for c in self.indicator_columns: out[c] = table[c].astype('int64').astype('str')
+    return out.astype('str')
+
+# %% ../../nbs/04a_tabular.ipynb #0bc43cd8
+@patch
+def undiscretise(self:AdmissionsEncoder, table:pd.DataFrame, rng:np.random.Generator) -> pd.DataFrame:
+    "Inverse of `discretise`: numbers drawn inside their bins."
+    out = table.copy()
+    for c in SYNTH_NUMERIC: out[c] = from_bins(table[c], c, rng)
+    for c in self.indicator_columns: out[c] = table[c].astype('int64').astype(np.int8)
+    return out
 
 # %% ../../nbs/04a_tabular.ipynb #f8f6b9ac
 class Encoder(Protocol):
