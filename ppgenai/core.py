@@ -81,7 +81,7 @@ class Config:
     lora_dropout:float = setting(0.05, '05_finetune', "dropout on the adapters' input", '[0, 1)')
     lora_targets:tuple = setting(('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'), '05_finetune', 'linear layers that get adapters', 'names')
     lora_top_layers:int|None = setting(15, '05_finetune', 'adapt the last n transformer blocks only (None: all)')
-    ft_train_records:int = setting(384, '05_finetune', 'training conversations per released dataset, the same number for every one')
+    ft_train_records:int = setting(256, '05_finetune', 'training conversations per released dataset, the same number for every one')
     ft_val_records:int = setting(48, '05_finetune', 'validation conversations (from the same release, other patients) for early stopping')
     ft_epochs:int = setting(1, '05_finetune', 'passes over the training conversations')
     ft_batch_size:int = setting(8, '05_finetune', 'conversations per micro-batch')

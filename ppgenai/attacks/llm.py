@@ -8,30 +8,31 @@ import zlib
 import numpy as np
 import pandas as pd
 import torch
-from ..llm.model import encode_chat, collate, autocast
+from ..llm.model import encode_chat, collate, response_logits, PrefixCache
 
 # %% auto #0
 __all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'encoded_token_stats', 'token_stats', 'text_token_stats',
            'min_k_mean', 'zlib_bytes', 'attack_scores']
 
 # %% ../../nbs/06b_llm_attacks.ipynb #e789628e
-def response_token_stats(model, batch:dict) -> tuple:
+def response_token_stats(model, batch:dict, prefix:PrefixCache|None=None) -> tuple:
     "(stats, mask): log-probability, μ and σ (stacked on the last axis) at every response position of `batch`, and which are real tokens."
     ids, n_prompt, lengths = batch['input_ids'], batch['n_prompt'], batch['lengths']
     pos = torch.arange(int(n_prompt.min()) - 1, ids.shape[1] - 1, device=ids.device)  # positions that predict a response token
-    with autocast(model):
-        logits = model(input_ids=ids, attention_mask=batch['attention_mask'], logits_to_keep=pos, use_cache=False).logits
-    logp_all = torch.log_softmax(logits.float(), -1)
-    logp = logp_all.gather(-1, ids[:, pos + 1, None]).squeeze(-1)
+    logits = response_logits(model, batch, pos, prefix)
+    mask = (pos[None] + 1 >= n_prompt[:, None]) & (pos[None] + 1 < lengths[:, None])
+    logp_all = torch.log_softmax(logits[mask].float(), -1)  # only where a response token is predicted
+    logp = logp_all.gather(-1, ids[:, pos + 1][mask][:, None]).squeeze(-1)
     p = logp_all.exp()
     mu = (p*logp_all).sum(-1)
     sigma = ((p*logp_all.square()).sum(-1) - mu.square()).clamp_min(1e-12).sqrt()
-    mask = (pos[None] + 1 >= n_prompt[:, None]) & (pos[None] + 1 < lengths[:, None])
-    return torch.stack([logp, mu, sigma], -1), mask
+    stats = torch.zeros(*mask.shape, 3, device=ids.device)
+    stats[mask] = torch.stack([logp, mu, sigma], -1)
+    return stats, mask
 
 # %% ../../nbs/06b_llm_attacks.ipynb #57b7b385
-def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progress:bool=False) -> list:
-    "Per encoded record (dicts with `input_ids` and `n_prompt`), a (scored tokens × 3) array of log-probability, μ and σ under `model`."
+def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progress:bool=False, prefix:PrefixCache|None=None) -> list:
+    "Per encoded record (dicts with `input_ids` and `n_prompt`), a (scored tokens × 3) array of log-probability, μ and σ under `model` (`prefix`: shared layers to read)."
     from tqdm.auto import tqdm
     order = np.argsort([len(e['input_ids']) for e in encoded], kind='stable')  # similar lengths together: less padding
     out, device = [None]*len(encoded), next(model.parameters()).device
@@ -39,16 +40,16 @@ def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progr
     with torch.no_grad():
         for start in tqdm(range(0, len(order), batch_size), desc='score', disable=not progress):
             idx = order[start:start + batch_size]
-            stats, mask = response_token_stats(model, collate([encoded[i] for i in idx], pad_id, device))
+            stats, mask = response_token_stats(model, collate([encoded[i] for i in idx], pad_id, device), prefix)
             for r, i in enumerate(idx): out[i] = stats[r][mask[r]].cpu().numpy()
     return out
 
 # %% ../../nbs/06b_llm_attacks.ipynb #9e288287
-def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:
+def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False, prefix:PrefixCache|None=None) -> list:
     "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token under `model`."
     encoded = [encode_chat(tok, c, max_length) for c in conversations]
     if any(e['n_prompt'] >= len(e['input_ids']) for e in encoded): raise ValueError(f"a conversation has no response tokens within max_length={max_length}")
-    return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress)
+    return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress, prefix)
 
 # %% ../../nbs/06b_llm_attacks.ipynb #f2281c79
 def text_token_stats(model, tok, texts, max_length:int=1024, batch_size:int=8, progress:bool=False) -> list:

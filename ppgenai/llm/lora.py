@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, time
 import numpy as np
 import torch
-from .model import load_base_model, encode_chat, collate, response_token_nll, score_encoded
+from .model import load_base_model, encode_chat, collate, response_token_nll, score_encoded, adapted_from, PrefixCache
 
 # %% auto #0
 __all__ = ['LORA_TARGETS', 'PEAK_BF16_TFLOPS', 'attach_lora', 'load_adapter', 'load_finetuned', 'trainable_parameters',
@@ -106,8 +106,10 @@ def train_lora(model, tok, train, val, epochs:int=1, batch_size:int=8, grad_accu
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(total, math.ceil(warmup*total)))
     model, opt = acc.prepare(model, opt)
     device, pad = acc.device, tok.pad_token_id
+    shared = adapted_from(model)  # layers below the adapters: their hidden states for the validation batches are computed once
+    prefix = PrefixCache(shared) if shared and not any(p.requires_grad for n, p in model.named_parameters() if 'lora_' not in n) else None
     def val_loss():
-        nll, n = score_encoded(model, va, pad, batch_size)
+        nll, n = score_encoded(model, va, pad, batch_size, prefix)
         return float(nll.sum()/n.sum())
     trainable = lambda: {n: p.detach().clone() for n, p in acc.unwrap_model(model).named_parameters() if p.requires_grad}
     best = dict(loss=val_loss(), step=0, state=trainable())

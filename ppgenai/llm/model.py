@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05a_llm.ipynb #061adeae
 from __future__ import annotations
-import importlib.metadata, importlib.util, os, re, time
+import hashlib, importlib.metadata, importlib.util, os, re, time, weakref
 from pathlib import Path
 import numpy as np
 import torch
@@ -14,8 +14,9 @@ from ..mimic.hosp import sha256_file
 
 # %% auto #0
 __all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'CHAT_TEMPLATE_KWARGS',
-           'BaseModelError', 'shipped_gguf', 'export_gguf', 'resolve_base_model', 'default_device', 'load_base_model',
-           'autocast', 'release_memory', 'prompt_ids', 'encode_chat', 'collate', 'response_token_nll', 'score_encoded',
+           'PREFIX_ARCHITECTURES', 'BaseModelError', 'shipped_gguf', 'export_gguf', 'resolve_base_model',
+           'default_device', 'load_base_model', 'autocast', 'release_memory', 'prompt_ids', 'encode_chat', 'collate',
+           'decoder_stack', 'adapted_from', 'PrefixCache', 'response_logits', 'response_token_nll', 'score_encoded',
            'score_responses', 'generate']
 
 # %% ../../nbs/05a_llm.ipynb #d86fd1da
@@ -149,22 +150,97 @@ def collate(examples, pad_id:int, device='cpu') -> dict:
     return dict(input_ids=ids.to(device), attention_mask=att.to(device), n_prompt=torch.tensor([e['n_prompt'] for e in examples], device=device),
                 lengths=lengths.to(device))
 
+# %% ../../nbs/05a_llm.ipynb #ef0d2457
+PREFIX_ARCHITECTURES = ('LlamaForCausalLM',)  # their decoders take hidden states as `inputs_embeds` unchanged (no embedding scale)
+
+def decoder_stack(model):
+    "The decoder (with `embed_tokens` and `layers`) of `model` — peft-wrapped, under DistributedDataParallel or neither — when its architecture is in PREFIX_ARCHITECTURES, else None."
+    m = getattr(model, 'module', model)
+    m = m.get_base_model() if hasattr(m, 'get_base_model') else m
+    return m.model if type(m).__name__ in PREFIX_ARCHITECTURES else None
+
+# %% ../../nbs/05a_llm.ipynb #3b7e3d93
+def adapted_from(model) -> int:
+    "Index of the lowest decoder layer of `model` that carries an adapter: how many bottom layers it shares with its base (0 where unknown)."
+    dec = decoder_stack(model)
+    if dec is None: return 0
+    for i, layer in enumerate(dec.layers):
+        if any('lora_' in n for n, _ in layer.named_modules()): return i
+    return len(dec.layers)
+
+# %% ../../nbs/05a_llm.ipynb #31b1ddf5
+class _Stop(Exception): "Raised by the hook that ends a forward pass once the shared layers have run."
+
+class PrefixCache:
+    "Hidden states of batches after the bottom `layer` decoder layers, which every model sharing those layers computes alike."
+    def __init__(self, layer:int):
+        if layer < 1: raise ValueError(f"a PrefixCache needs at least one shared layer, got layer={layer}")
+        self.layer, self.states, self.hits, self.weights = layer, {}, 0, None
+        self._seen = weakref.WeakKeyDictionary()  # model -> hash of its shared weights, computed once per model
+
+    def applies(self, model) -> bool:
+        "Whether `model` shares the bottom `layer` layers (an architecture that allows it, no adapter below `layer`)."
+        dec = decoder_stack(model)
+        return dec is not None and self.layer <= len(dec.layers) and adapted_from(model) >= self.layer
+
+    def _hash(self, model) -> str:
+        dec, h = decoder_stack(model), hashlib.sha256(getattr(getattr(model, 'module', model), 'ppgenai_precision', 'fp32').encode())
+        for p in [*dec.embed_tokens.parameters(), *(q for l in dec.layers[:self.layer] for q in l.parameters())]:
+            h.update(p.detach().contiguous().view(torch.uint8).cpu().numpy().tobytes())
+        return h.hexdigest()
+
+    def hidden(self, model, batch:dict) -> torch.Tensor:
+        "The hidden states of `batch` after the shared layers of `model`: computed and kept the first time, read back after."
+        if not self.applies(model): raise ValueError(f"this model does not share the bottom {self.layer} layers (another architecture, or adapters below layer {self.layer})")
+        key = self._seen.get(model) or self._seen.setdefault(model, self._hash(model))
+        if self.weights is None: self.weights = key
+        elif key != self.weights: raise ValueError("this model's shared layers differ from those the PrefixCache was filled with (another base model or precision)")
+        ids, att = batch['input_ids'], batch['attention_mask']
+        bkey = hashlib.sha256(str(tuple(ids.shape)).encode() + ids.cpu().numpy().tobytes() + att.cpu().numpy().tobytes()).hexdigest()
+        if bkey in self.states:
+            self.hits += 1
+            return self.states[bkey]
+        got = {}
+        def grab(module, args, output):
+            got['h'] = output[0] if isinstance(output, tuple) else output
+            raise _Stop
+        hook = decoder_stack(model).layers[self.layer - 1].register_forward_hook(grab)
+        try:
+            with torch.no_grad(), autocast(model): model(input_ids=ids, attention_mask=att, use_cache=False)
+        except _Stop: pass
+        finally: hook.remove()
+        self.states[bkey] = got['h'].detach()
+        return self.states[bkey]
+
+# %% ../../nbs/05a_llm.ipynb #0acdc444
+def response_logits(model, batch:dict, pos:torch.Tensor, prefix:PrefixCache|None=None) -> torch.Tensor:
+    "Logits of `model` at positions `pos` of `batch`, under its autocast; the shared bottom layers read from `prefix` where it applies and no gradient is taken."
+    kw = dict(attention_mask=batch['attention_mask'], logits_to_keep=pos, use_cache=False)
+    if prefix is None or torch.is_grad_enabled() or not prefix.applies(model):
+        with autocast(model): return model(input_ids=batch['input_ids'], **kw).logits
+    h, dec = prefix.hidden(model, batch), decoder_stack(model)
+    layers = dec.layers
+    dec.layers = torch.nn.ModuleList(list(layers)[prefix.layer:])  # the layers above the shared ones, for this call
+    try:
+        with autocast(model): return model(inputs_embeds=h, **kw).logits
+    finally: dec.layers = layers
+
 # %% ../../nbs/05a_llm.ipynb #d24825c4
-def response_token_nll(model, batch:dict) -> tuple:
+def response_token_nll(model, batch:dict, prefix:PrefixCache|None=None) -> tuple:
     "(nll, mask): the negative log-likelihood of every response token of `batch` under `model`, and which entries are real tokens."
     ids, n_prompt, lengths = batch['input_ids'], batch['n_prompt'], batch['lengths']
     if bool((n_prompt >= lengths).any()): raise ValueError("a conversation in the batch has no response tokens (its prompt fills max_length)")
     pos = torch.arange(int(n_prompt.min()) - 1, ids.shape[1] - 1, device=ids.device)  # positions that predict a response token
-    with autocast(model):
-        logits = model(input_ids=ids, attention_mask=batch['attention_mask'], logits_to_keep=pos, use_cache=False).logits
-    target = ids[:, pos + 1]
-    nll = F.cross_entropy(logits.float().transpose(1, 2), target, reduction='none')
+    logits = response_logits(model, batch, pos, prefix)
     mask = (pos[None] + 1 >= n_prompt[:, None]) & (pos[None] + 1 < lengths[:, None])
-    return nll*mask, mask
+    nll = torch.zeros(mask.shape, device=ids.device)  # the softmax only where a response token is predicted, in float32
+    nll[mask] = F.cross_entropy(logits[mask].float().T[None], ids[:, pos + 1][mask][None], reduction='none')[0]
+    return nll, mask
+
 
 # %% ../../nbs/05a_llm.ipynb #8a959873
-def score_encoded(model, encoded, pad_id:int, batch_size:int=8) -> tuple:
-    "(nll, tokens): per encoded conversation, the summed NLL of its response tokens and their number."
+def score_encoded(model, encoded, pad_id:int, batch_size:int=8, prefix:PrefixCache|None=None) -> tuple:
+    "(nll, tokens): per encoded conversation, the summed NLL of its response tokens and their number (`prefix`: a PrefixCache to read shared layers from)."
     order = np.argsort([len(e['input_ids']) for e in encoded], kind='stable')
     nll, tokens = np.zeros(len(encoded)), np.zeros(len(encoded), np.int64)
     device = next(model.parameters()).device
@@ -173,15 +249,15 @@ def score_encoded(model, encoded, pad_id:int, batch_size:int=8) -> tuple:
     with torch.no_grad():
         for start in range(0, len(order), batch_size):
             idx = order[start:start + batch_size]
-            tok_nll, mask = response_token_nll(model, collate([encoded[i] for i in idx], pad_id, device))
+            tok_nll, mask = response_token_nll(model, collate([encoded[i] for i in idx], pad_id, device), prefix)
             nll[idx], tokens[idx] = tok_nll.sum(1).double().cpu().numpy(), mask.sum(1).cpu().numpy()
     model.train(was_training)
     return nll, tokens
 
 # %% ../../nbs/05a_llm.ipynb #780964e0
-def score_responses(model, tok, conversations, max_length:int=1024, batch_size:int=8) -> tuple:
+def score_responses(model, tok, conversations, max_length:int=1024, batch_size:int=8, prefix:PrefixCache|None=None) -> tuple:
     "(nll, tokens) of the assistant message of each of `conversations` under `model`."
-    return score_encoded(model, [encode_chat(tok, c, max_length) for c in conversations], tok.pad_token_id, batch_size)
+    return score_encoded(model, [encode_chat(tok, c, max_length) for c in conversations], tok.pad_token_id, batch_size, prefix)
 
 # %% ../../nbs/05a_llm.ipynb #d79e2f37
 def generate(model, tok, conversations, max_new_tokens:int=128, batch_size:int=8, temperature:float=0.0, seed:int=0,

@@ -14,7 +14,7 @@ from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
 from .s05_finetune import (VARIANTS, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity)
-from ..llm.model import resolve_base_model, load_base_model, release_memory
+from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, roc_table
 from ..evaluation.text import bootstrap_ci
@@ -23,8 +23,8 @@ from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores
 
 # %% auto #0
 __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'trained_admissions', 'membership',
-           'reference_model', 'load_token_stats', 'model_stats', 'table_attacks', 'model_attacks', 'run_mia',
-           'scored_models', 'mia_figure']
+           'reference_model', 'load_token_stats', 'model_stats', 'table_attacks', 'model_attacks', 'shared_prefix',
+           'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dp', 'anonymised')  # releases that keep one row per real admission
@@ -94,14 +94,14 @@ def load_token_stats(cfg:Config, name:str) -> list:
     return [z['data'][a:b] for a, b in zip(z['offsets'][:-1], z['offsets'][1:])]
 
 # %% ../../nbs/06_mia.ipynb #7c9392da
-def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool=False) -> list:
-    "Token statistics of `convs` under the model `load()` returns (cached in the stage folder as `token_stats/name` under `model_fp`)."
+def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool=False, prefix:PrefixCache|None=None) -> list:
+    "Token statistics of `convs` under the model `load()` returns (cached in the stage folder as `token_stats/name` under `model_fp`; `prefix`: the shared layers' cache)."
     sub = f'token_stats/{name}'
     fp = MIA_STAGE.key(cfg, 'stats', model_fp, SCORE_MAX_LENGTH, [c[-1]['content'] + c[1]['content'] for c in convs], inputs=(), settings=('mia_batch_size',))
     if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=('stats.npz',)): return load_token_stats(cfg, name)
     with MIA_STAGE.timer(cfg, f'score_{name}') as rec:
         model, tok = load()
-        stats = token_stats(model, tok, convs, SCORE_MAX_LENGTH, cfg.mia_batch_size)
+        stats = token_stats(model, tok, convs, SCORE_MAX_LENGTH, cfg.mia_batch_size, prefix=prefix)
         rec['rows_in'] = len(convs)
     _save_stats(stats, MIA_STAGE.dir(cfg)/sub/'stats.npz')
     MIA_STAGE.mark_done(cfg, fp, sub=sub, records=len(convs), wall_s=rec['wall_s'])
@@ -172,6 +172,14 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, n:int) ->
         r, roc = _attack_rows(attack, sc[attack].to_numpy(), n, cfg); rows += r; rocs.append(roc)
     return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs]
 
+# %% ../../nbs/06_mia.ipynb #6c49ee26
+def shared_prefix(cfg:Config) -> PrefixCache|None:
+    "A PrefixCache for the layers that the base model and every adapter of `cfg` share (those below `lora_top_layers`), or None when all are adapted."
+    from transformers import AutoConfig
+    n_layers = AutoConfig.from_pretrained(resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')).num_hidden_layers
+    top = cfg.lora_top_layers
+    return PrefixCache(n_layers - top) if top is not None and top < n_layers else None
+
 # %% ../../nbs/06_mia.ipynb #3a1bf673
 def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 06 for `cfg` on `variants`; return the stage report."
@@ -188,7 +196,9 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
     with MIA_STAGE.timer(cfg) as rec:
         ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
         models = scored_models(cfg, variants, ref_dir)
-        stats = {name: model_stats(cfg, name, fp, load, convs, force) for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress)}
+        prefix = shared_prefix(cfg)  # every model scored shares the base model's layers below the adapters: computed once, for the first
+        stats = {name: model_stats(cfg, name, fp, load, convs, force, prefix) for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress)}
+        del prefix
         for v in variants:
             r, c = model_attacks(cfg, v, stats, responses, n); rows += r; rocs += c
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
