@@ -433,6 +433,17 @@ class Stage:
         return fingerprint(self.name, cfg.select(*(self.settings if settings is None else settings)), {s.name: s.done_key(cfg) for s in ups},
                            code_fingerprint(self.module), list(parts))
 
+    def output(self, cfg:Config, name:str) -> Path:
+        "The file `name` this stage wrote for `cfg`, or `FileNotFoundError` naming the stage to run first: how a downstream stage reads it."
+        path = self.dir(cfg)/name
+        if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage {self.name} ({self.module}) first")
+        return path
+
+    def cached_report(self, cfg:Config, key:str, report:str='report.json', force:bool=False) -> dict|None:
+        "The stage's saved `report` (with `cached=True`) when its folder holds the finished result for `key` and `force` is off; else None: the runner runs."
+        if force or not self.is_cached(cfg, key): return None
+        return read_json(self.dir(cfg)/report) | dict(cached=True)
+
     def is_cached(self, cfg:Config, key:str, sub:str='', outputs:tuple|None=None) -> bool:
         "Does the folder (or `sub`-folder) hold a finished result for `key` with every output?"
         return stage_is_cached(self.dir(cfg)/sub, key, self.outputs if outputs is None and not sub else outputs or ())

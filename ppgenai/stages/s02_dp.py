@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import numpy as np
 import pandas as pd
-from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
+from ..core import Config, Stage, settings_of, atomic_dir, write_json, data_source_description
 from ..privacy.dp import PrivacyLedger, check_epsilon, dp_release_table
 from ..mimic.preprocess import RACE_GROUPS
 from .s01_preprocess import PREPROCESS_STAGE
@@ -82,11 +82,9 @@ DP_STAGE = Stage('02_dp', 'ppgenai.stages.s02_dp', settings=settings_of('02_dp')
 
 def run_dp(cfg:Config, force:bool=False) -> dict:
     "Run stage 02 for `cfg` (or reuse its cached result); return the stage report."
-    src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
-    if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.stages.s01_preprocess.run_preprocess) first")
-    out = DP_STAGE.dir(cfg)
-    fp = DP_STAGE.key(cfg)
-    if not force and DP_STAGE.is_cached(cfg, fp): return read_json(out/'report.json') | dict(cached=True)
+    src = PREPROCESS_STAGE.output(cfg, 'admissions.parquet')
+    out, fp = DP_STAGE.dir(cfg), DP_STAGE.key(cfg)
+    if (done := DP_STAGE.cached_report(cfg, fp, force=force)) is not None: return done
     with DP_STAGE.timer(cfg) as rec:
         adm = pd.read_parquet(src)
         train = adm[adm.split == 'train'].reset_index(drop=True)

@@ -8,7 +8,7 @@ import functools, secrets
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
-from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
+from ..core import Config, Stage, settings_of, atomic_dir, write_json, data_source_description
 from ..privacy.anonymity import (ID_PREFIXES, anonymity_measures, check_key, key_id, load_key, pseudonymise, search_lattice,
                                       swap_values)
 from ..mimic.icd import rollup_codes
@@ -90,11 +90,9 @@ ANON_STAGE = Stage('03_anonymize', 'ppgenai.stages.s03_anonymize', settings=sett
 def run_anonymize(cfg:Config, key:bytes|None=None, force:bool=False) -> dict:
     "Run stage 03 for `cfg` with `key` (default: `load_key()`), or reuse its cached result; return the stage report."
     key = load_key() if key is None else key
-    src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
-    if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.stages.s01_preprocess.run_preprocess) first")
-    out = ANON_STAGE.dir(cfg)
-    fp = ANON_STAGE.key(cfg, key_id(key))
-    if not force and ANON_STAGE.is_cached(cfg, fp): return read_json(out/'report.json') | dict(cached=True)
+    src = PREPROCESS_STAGE.output(cfg, 'admissions.parquet')
+    out, fp = ANON_STAGE.dir(cfg), ANON_STAGE.key(cfg, key_id(key))
+    if (done := ANON_STAGE.cached_report(cfg, fp, force=force)) is not None: return done
     with ANON_STAGE.timer(cfg) as rec:
         adm = pd.read_parquet(src)
         train = adm[adm.split == 'train'].reset_index(drop=True)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
-from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, stage_timer, data_source_description, seed_everything
+from ..core import Config, Stage, settings_of, atomic_dir, write_json, stage_timer, data_source_description, seed_everything
 from .s01_preprocess import PREPROCESS_STAGE
 from ..synth.tabular import AdmissionsEncoder
 from ..synth.bayesnet import BayesNetSynthesizer
@@ -44,11 +44,9 @@ SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=(
 
 def run_synthesize(cfg:Config, force:bool=False) -> dict:
     "Run stage 04 for `cfg` (or reuse its cached result); return the stage report."
-    src = cfg.stage_dir('01_preprocess')/'admissions.parquet'
-    if not src.exists(): raise FileNotFoundError(f"{src} not found: run stage 01 (ppgenai.stages.s01_preprocess.run_preprocess) first")
-    out = SYNTH_STAGE.dir(cfg)
-    fp = SYNTH_STAGE.key(cfg)
-    if not force and SYNTH_STAGE.is_cached(cfg, fp): return read_json(out/'report.json') | dict(cached=True)
+    src = PREPROCESS_STAGE.output(cfg, 'admissions.parquet')
+    out, fp = SYNTH_STAGE.dir(cfg), SYNTH_STAGE.key(cfg)
+    if (done := SYNTH_STAGE.cached_report(cfg, fp, force=force)) is not None: return done
     seed_everything(cfg.seed)
     adm = pd.read_parquet(src)
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)

@@ -187,7 +187,7 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
     key = release_key(cfg, key) if 'anonymised' in variants else None
     out = MIA_STAGE.dir(cfg)
     stage_key = MIA_STAGE.key(cfg, list(variants), key_id(key) if key else None)
-    if not force and MIA_STAGE.is_cached(cfg, stage_key): return read_json(out/'results'/'report.json') | dict(cached=True)
+    if (done := MIA_STAGE.cached_report(cfg, stage_key, 'results/report.json', force)) is not None: return done
     sets = membership(cfg, variants, key)
     n = len(sets['members'])
     convs = conversations(pd.concat([sets['members'], sets['nonmembers']], ignore_index=True))

@@ -142,7 +142,7 @@ def run_metrics(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progress
     out = METRICS_STAGE.dir(cfg)
     filled = sorted(ratings_dir(cfg).glob('*.csv'))  # rating forms live outside the artifacts: their contents are part of the key
     stage_key = METRICS_STAGE.key(cfg, list(variants), [(p.name, sha256_file(p)) for p in filled], SCALING_STAGE.key(cfg))
-    if not force and METRICS_STAGE.is_cached(cfg, stage_key): return read_json(out/'results'/'report.json') | dict(cached=True)
+    if (done := METRICS_STAGE.cached_report(cfg, stage_key, 'results/report.json', force)) is not None: return done
     cases = eval_cases(cfg)
     given = [c[-1]['content'] for c in conversations(cases)]
     models = scored_models(cfg, variants)
