@@ -81,14 +81,17 @@ def test_release_on_the_real_demo(demo_cfg):
     adm = pd.read_parquet(demo_cfg.stage_dir('01_preprocess')/'admissions.parquet')
     rel = pd.read_parquet(out/'released.parquet')
     train = adm[adm.split == 'train']
-    assert list(rel.columns) == list(adm.columns) and len(rel) == len(train) == rep['records']
-    assert set(rel.hadm_id) == set(train.hadm_id)  # only the training split is released
+    assert list(rel.columns) == list(adm.columns) and len(rel) == rep['records'] == rep['bounding']['rows_kept']
+    assert set(rel.hadm_id) <= set(train.hadm_id)  # only the training split is released
+    assert rel.groupby('subject_id').size().max() <= demo_cfg.dp_max_admissions  # at most that many admissions of a patient
+    assert len(train) - len(rel) == rep['bounding']['rows_dropped'] == (train.groupby('subject_id').size() - demo_cfg.dp_max_admissions).clip(0).sum()
     led = read_json(out/'ledger.json')
     assert led['spent']['epsilon'] == pytest.approx(demo_cfg.dp_epsilon) and led['spent']['epsilon'] <= led['budget']['epsilon']
     assert {e['attribute'] for e in led['entries']} == {*DP_NUMERIC, *DP_CATEGORICAL}
     assert all(e['realised_epsilon'] <= e['epsilon'] for e in led['entries'] if 'realised_epsilon' in e)
-    assert led['person_level']['epsilon'] == pytest.approx(demo_cfg.dp_epsilon*train.groupby('subject_id').size().max())
-    assert 'medications' in led['unprotected']
+    assert (led['unit'], led['neighbouring'], led['max_contributions']) == ('patient', 'replace', demo_cfg.dp_max_admissions)  # ε is the patient's
+    assert all(e['per_record_epsilon'] == pytest.approx(e['epsilon']/demo_cfg.dp_max_admissions) for e in led['entries'])
+    assert {'medications', 'subject_id', 'split', 'row order', 'number of rows', 'rows per subject_id'} <= set(led['unprotected'])
     assert sorted(rep['releases']) == sorted(f'eps_{e:g}' for e in demo_cfg.dp_sweep)
     assert rep['epsilon_if_all_published'] == pytest.approx(sum(demo_cfg.dp_sweep))
 

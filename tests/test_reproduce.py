@@ -42,7 +42,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     r = _papermill('05_finetune.ipynb', tmp_path/'05_finetune.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
     ft = read_report(tmp_path, '05_finetune')
-    assert sorted(ft['variants']) == sorted(['raw', 'dp', 'anonymised', 'bayesnet', 'diffusion'])
+    assert sorted(ft['variants']) == sorted(['raw', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion'])
     for v, info in ft['variants'].items():
         d = next((tmp_path/'artifacts'/'smoke').glob(f'*/05_finetune/{v}'))
         assert (d/'adapter'/'adapter_model.safetensors').exists() and (d/'training_log.json').exists(), v

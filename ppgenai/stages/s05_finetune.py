@@ -26,7 +26,7 @@ __all__ = ['VARIANTS', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'FINETUNE_ST
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
     'raw': ('01_preprocess', 'admissions.parquet'),
-    'dp': ('02_dp', 'released.parquet'),
+    'ldp-demographics': ('02_dp', 'released.parquet'),  # local DP on demographics only: the responses are the raw ones
     'anonymised': ('03_anonymize', 'released.parquet'),
     'bayesnet': ('04_synthesize', 'bayesnet/synthetic.parquet'),
     'diffusion': ('04_synthesize', 'diffusion/synthetic.parquet'),

@@ -27,7 +27,7 @@ __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 't
            'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
-ROW_LINKED = ('raw', 'dp', 'anonymised')  # releases that keep one row per real admission
+ROW_LINKED = ('raw', 'ldp-demographics', 'anonymised')  # releases that keep one row per real admission
 
 def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     "{'train': [...], 'val': [...]}: the real admissions (hadm_id) behind the records that trained and validated `variant`'s model."

@@ -112,7 +112,8 @@ class BayesNetSynthesizer(Generator):
         "PrivBayes-style parameters: discrete-Laplace-noised count tables, charged to a privacy ledger."
         from pgmpy.factors.discrete import TabularCPD
         nodes = list(coded.columns)
-        self.ledger = PrivacyLedger(self.dp_epsilon, description=f'PrivBayes-style parameters of a Bayesian network over {len(coded)} records')
+        self.ledger = PrivacyLedger(self.dp_epsilon, neighbouring='add/remove',  # a count changes by 1 when a record is added or removed
+                                    description=f'PrivBayes-style parameters of a Bayesian network over {len(coded)} records')
         self.ledger.charge_all([dict(mechanism='laplace (discrete) on a count table', attribute=f'P({v} | parents)', epsilon=self.dp_epsilon/len(nodes),
                                      sensitivity=1.0, scale=len(nodes)/self.dp_epsilon) for v in nodes])
         self.ledger.leave_unprotected('graph structure', 'learned from the data without DP')
