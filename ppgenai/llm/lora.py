@@ -11,7 +11,7 @@ from .model import load_base_model, encode_chat, collate, response_token_nll, sc
 
 # %% auto #0
 __all__ = ['LORA_TARGETS', 'PEAK_BF16_TFLOPS', 'attach_lora', 'load_adapter', 'load_finetuned', 'trainable_parameters',
-           'length_grouped_batches', 'lora_flops_per_token', 'model_flops_utilisation', 'train_lora']
+           'length_grouped_batches', 'lora_flops_per_token', 'model_flops_utilisation', 'linear_schedule', 'train_lora']
 
 # %% ../../nbs/05b_lora.ipynb #2fc1fb77
 LORA_TARGETS = ('q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj')  # every linear layer of a Llama block
@@ -75,10 +75,12 @@ def model_flops_utilisation(tokens_per_s:float, flops_per_token:float, device_na
     peak = next((v for k, v in PEAK_BF16_TFLOPS.items() if k in device_name.upper()), None)
     return None if peak is None else tokens_per_s*flops_per_token/(peak*1e12*n_devices)
 
-# %% ../../nbs/05b_lora.ipynb #7ccc157f
-def _lr_lambda(total:int, warmup:int):
+# %% ../../nbs/05b_lora.ipynb #b7e0abfe
+def linear_schedule(total:int, warmup:int):
+    "The learning-rate factor at each step: a linear warm-up over `warmup` steps, then a linear decay to 0 at `total` (for `LambdaLR`)."
     return lambda step: (step + 1)/max(1, warmup) if step < warmup else max(0.0, (total - step)/max(1, total - warmup))
 
+# %% ../../nbs/05b_lora.ipynb #7ccc157f
 def _encode_all(tok, conversations, max_length):
     encoded = [encode_chat(tok, c, max_length) for c in conversations]
     kept = [e for e in encoded if e['n_prompt'] < len(e['input_ids'])]
@@ -103,7 +105,7 @@ def train_lora(model, tok, train, val, epochs:int=1, batch_size:int=8, grad_accu
     params = [p for p in model.parameters() if p.requires_grad]
     if not params: raise ValueError("the model has no trainable parameters: attach adapters with attach_lora first")
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(total, math.ceil(warmup*total)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, linear_schedule(total, math.ceil(warmup*total)))
     model, opt = acc.prepare(model, opt)
     device, pad = acc.device, tok.pad_token_id
     shared = adapted_from(model)  # layers below the adapters: their hidden states for the validation batches are computed once

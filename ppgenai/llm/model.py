@@ -15,9 +15,9 @@ from ..mimic.hosp import sha256_file
 # %% auto #0
 __all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'CHAT_TEMPLATE_KWARGS',
            'PREFIX_ARCHITECTURES', 'BaseModelError', 'shipped_gguf', 'export_gguf', 'resolve_base_model',
-           'default_device', 'load_base_model', 'autocast', 'release_memory', 'prompt_ids', 'encode_chat', 'collate',
-           'decoder_stack', 'adapted_from', 'PrefixCache', 'response_logits', 'response_token_nll', 'score_encoded',
-           'score_responses', 'generate']
+           'default_device', 'load_base_model', 'unwrap', 'autocast', 'release_memory', 'prompt_ids', 'encode_chat',
+           'collate', 'decoder_stack', 'adapted_from', 'PrefixCache', 'response_logits', 'response_token_nll',
+           'score_encoded', 'score_responses', 'generate']
 
 # %% ../../nbs/05a_llm.ipynb #d86fd1da
 SMOLLM2 = 'smollm2-135m-instruct'  # the name of the CPU base model in `Config.base_model`
@@ -105,10 +105,15 @@ def load_base_model(ref:str, precision:str='fp32', device:str|None=None, gradien
     return model.eval(), tok
 
 # %% ../../nbs/05a_llm.ipynb #9a7ed61b
+def unwrap(model):
+    "The model inside the wrappers training puts around it: DistributedDataParallel's `module`, opacus' `_module` (a peft model stays one)."
+    while isinstance(model, torch.nn.Module) and (inner := model._modules.get('module', model._modules.get('_module'))) is not None: model = inner
+    return model
+
 def autocast(model):
     "The autocast context for `model`'s precision: bfloat16 products for 'bf16-mixed', nothing otherwise."
     device = next(model.parameters()).device.type
-    precision = getattr(getattr(model, 'module', model), 'ppgenai_precision', 'fp32')  # `module`: under DistributedDataParallel
+    precision = getattr(unwrap(model), 'ppgenai_precision', 'fp32')
     return torch.autocast(device, dtype=torch.bfloat16, enabled=precision == 'bf16-mixed')
 
 # %% ../../nbs/05a_llm.ipynb #2228b990
@@ -155,7 +160,7 @@ PREFIX_ARCHITECTURES = ('LlamaForCausalLM',)  # their decoders take hidden state
 
 def decoder_stack(model):
     "The decoder (with `embed_tokens` and `layers`) of `model` — peft-wrapped, under DistributedDataParallel or neither — when its architecture is in PREFIX_ARCHITECTURES, else None."
-    m = getattr(model, 'module', model)
+    m = unwrap(model)
     m = m.get_base_model() if hasattr(m, 'get_base_model') else m
     return m.model if type(m).__name__ in PREFIX_ARCHITECTURES else None
 
@@ -184,7 +189,7 @@ class PrefixCache:
         return dec is not None and self.layer <= len(dec.layers) and adapted_from(model) >= self.layer
 
     def _hash(self, model) -> str:
-        dec, h = decoder_stack(model), hashlib.sha256(getattr(getattr(model, 'module', model), 'ppgenai_precision', 'fp32').encode())
+        dec, h = decoder_stack(model), hashlib.sha256(getattr(unwrap(model), 'ppgenai_precision', 'fp32').encode())
         for p in [*dec.embed_tokens.parameters(), *(q for l in dec.layers[:self.layer] for q in l.parameters())]:
             h.update(p.detach().contiguous().view(torch.uint8).cpu().numpy().tobytes())
         return h.hexdigest()

@@ -301,7 +301,7 @@ def audit_epsilon(out_a, out_b, alpha:float=0.05, thresholds:int=40) -> float:
             if p1 > 0 and p2 > 0: best = max(best, math.log(p1/p2))
     return best
 
-# %% ../../nbs/02a_dp.ipynb #476e38d6
+# %% ../../nbs/02a_dp.ipynb #462154a1
 def bound_contributions(df:pd.DataFrame, unit:str, max_per_unit:int, seed:int=0, name:str='table') -> tuple:
     "`(kept, info)`: at most `max_per_unit` rows of each `unit` of `df` (chosen uniformly by a seeded shuffle), in their original order, and what was dropped."
     check_columns(df, [unit], 'unit', name)

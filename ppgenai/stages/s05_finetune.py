@@ -4,10 +4,11 @@
 
 # %% ../../nbs/05_finetune.ipynb #70e97b7b
 from __future__ import annotations
+import math
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from ..core import Config, Stage, FT_SETTINGS, atomic_dir, write_json, read_json, data_source_description, seed_everything
+from ..core import Config, Stage, FT_SETTINGS, settings_of, atomic_dir, write_json, read_json, data_source_description, seed_everything
 from ..mimic.hosp import sha256_file
 from ..mimic.preprocess import instruction_records
 from .s01_preprocess import PREPROCESS_STAGE
@@ -17,20 +18,25 @@ from .s04_synthesize import SYNTH_STAGE
 from ..privacy.anonymity import load_key, key_id, link_pseudonyms, HashKeyError
 from ..llm.model import resolve_base_model, load_base_model, generate, release_memory
 from ..llm.lora import attach_lora, train_lora, load_finetuned
+from ..llm.dpsgd import train_lora_dpsgd
+from ..privacy.dp import PrivacyLedger, bound_contributions
 
 # %% auto #0
-__all__ = ['VARIANTS', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'FINETUNE_STAGE', 'released_path', 'released_table',
-           'finetune_split', 'linked_split', 'conversations', 'finetune_variant', 'base_identity', 'sample_cases',
-           'answer_samples', 'release_key', 'run_finetune', 'finetuned_model', 'finetune_figure']
+__all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS', 'DPSGD_UNPROTECTED',
+           'FINETUNE_STAGE', 'released_path', 'released_table', 'finetune_split', 'linked_split', 'conversations',
+           'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases', 'answer_samples',
+           'release_key', 'run_finetune', 'finetuned_model', 'finetune_figure']
 
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
     'raw': ('01_preprocess', 'admissions.parquet'),
+    'dpsgd': ('01_preprocess', 'admissions.parquet'),  # the raw training admissions, bounded per patient, trained with DP-SGD
     'ldp-demographics': ('02_dp', 'released.parquet'),  # local DP on demographics only: the responses are the raw ones
     'anonymised': ('03_anonymize', 'released.parquet'),
     'bayesnet': ('04_synthesize', 'bayesnet/synthetic.parquet'),
     'diffusion': ('04_synthesize', 'diffusion/synthetic.parquet'),
 }
+MODEL_ONLY = ('dpsgd',)  # variants that release a model only: their data is the raw data, never published
 PROMPT_COLUMNS = ('subject_id', 'hadm_id', 'age', 'gender', 'race_group', 'insurance', 'marital_status', 'admission_type', 'admission_location',
                   'los_days', 'prior_admissions', 'diagnoses', 'procedures', 'medications')
 
@@ -44,12 +50,12 @@ def released_path(cfg:Config, variant:str) -> Path:
 
 # %% ../../nbs/05_finetune.ipynb #7b60d29c
 def released_table(cfg:Config, variant:str) -> pd.DataFrame:
-    "The released training admissions of `variant` (for 'raw': the real training split)."
+    "The released training admissions of `variant` (for 'raw' and 'dpsgd': the real training split)."
     path = released_path(cfg, variant)
     df = pd.read_parquet(path)
     missing = [c for c in PROMPT_COLUMNS if c not in df]
     if missing: raise ValueError(f"{path}: column(s) {missing} missing; a conversation needs {list(PROMPT_COLUMNS)}")
-    if variant == 'raw': df = df[df.split == 'train']
+    if variant in ('raw', 'dpsgd'): df = df[df.split == 'train']
     return df.reset_index(drop=True)
 
 # %% ../../nbs/05_finetune.ipynb #a68837c9
@@ -93,6 +99,32 @@ def finetune_variant(cfg:Config, base_ref:str, train:pd.DataFrame, val:pd.DataFr
                      eval_every=cfg.ft_eval_every, patience=cfg.ft_patience, seed=cfg.seed, progress=progress)
     return model, tok, log
 
+# %% ../../nbs/05_finetune.ipynb #f0b9dab7
+DPSGD_SETTINGS = ('dp_max_admissions', *settings_of('05_dpsgd'))  # what the DP-SGD model depends on beyond the fine-tuning settings
+DPSGD_UNPROTECTED = {'base model and tokenizer': 'public: the shipped base model, never trained on the private data',
+                     'hyper-parameters': 'public: settings chosen on the simulated cohort, not on the private data',
+                     'number of training patients': 'published: it sets the sampling rate q and is in the training log',
+                     'records.json': "internal: which admissions were in the model's dataset, kept for the membership attacks; not released"}
+
+def planned_steps(cfg:Config, n_train:int) -> int:
+    "The optimiser steps a non-private arm plans for `n_train` conversations: what DP-SGD runs unless `dpsgd_steps` says otherwise."
+    return cfg.ft_epochs*math.ceil(math.ceil(n_train/cfg.ft_batch_size)/cfg.ft_grad_accum)
+
+def finetune_dpsgd(cfg:Config, base_ref:str, train:pd.DataFrame, progress:bool=True) -> tuple:
+    "(model, tokenizer, log, ledger): the base model `base_ref` with LoRA adapters trained by DP-SGD on the `train` admissions, at ε = `dpsgd_epsilon` per patient."
+    seed_everything(cfg.seed)
+    model, tok = load_base_model(base_ref, cfg.ft_precision, gradient_checkpointing=cfg.ft_gradient_checkpointing)
+    model = attach_lora(model, cfg.lora_rank, cfg.lora_alpha, cfg.lora_dropout, cfg.lora_targets, cfg.lora_top_layers, seed=cfg.seed)
+    ledger = PrivacyLedger(cfg.dpsgd_epsilon, cfg.dpsgd_delta, unit='patient', max_contributions=cfg.dp_max_admissions, neighbouring='add/remove',
+                           description=f'DP-SGD fine-tuning of LoRA adapters on {train.subject_id.nunique()} patients (at most {cfg.dp_max_admissions} admissions each)')
+    for k, why in DPSGD_UNPROTECTED.items(): ledger.leave_unprotected(k, why)
+    steps = cfg.dpsgd_steps or planned_steps(cfg, len(train))
+    log = train_lora_dpsgd(model, tok, conversations(train), train.subject_id.to_numpy(), cfg.dpsgd_epsilon, cfg.dpsgd_delta, clip=cfg.dpsgd_clip,
+                           batch_size=cfg.dpsgd_batch_size, steps=steps, lr=cfg.dpsgd_lr, warmup=cfg.ft_warmup, max_length=cfg.ft_max_length,
+                           micro_batch=max(cfg.ft_batch_size, cfg.dp_max_admissions), ledger=ledger, max_per_unit=cfg.dp_max_admissions, seed=cfg.seed, progress=progress)
+    log.update(val=dict(examples=0), evals=[], stopped_early=False, best_step=steps, initial_val_loss=None, best_val_loss=None)  # no validation on private data
+    return model, tok, log, ledger
+
 # %% ../../nbs/05_finetune.ipynb #2beb0289
 def base_identity(base_ref:str) -> str:
     "What the base model is: the GGUF hash of an export, or the folder / hub id."
@@ -124,9 +156,14 @@ def release_key(cfg:Config, key:bytes|None) -> bytes:
     return key
 
 # %% ../../nbs/05_finetune.ipynb #ad5d81a3
+def _round(x, n:int=4): return None if x is None else round(x, n)
+
 def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
     args = (cfg.ft_train_records, cfg.ft_val_records, cfg.seed)
     if variant == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
+    if variant == 'dpsgd':  # the bounded admissions the local-DP release keeps, split the same way; DP-SGD validates on nothing
+        train, _ = finetune_split(bound_contributions(released_table(cfg, variant), 'subject_id', cfg.dp_max_admissions, cfg.seed)[0], *args)
+        return train, train.iloc[:0]
     return finetune_split(released_table(cfg, variant), *args)
 
 FINETUNE_STAGE = Stage('05_finetune', 'ppgenai.stages.s05_finetune', settings=('seed', *FT_SETTINGS), inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE))
@@ -141,30 +178,37 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
     keys = {}
     for v in variants:
         vdir = out/v
-        fp = keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), inputs=())  # each model on its own release only
+        private = cfg.select(*DPSGD_SETTINGS) if v == 'dpsgd' else None
+        fp = keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), private, inputs=())  # each model on its own release only
         cached = not force and FINETUNE_STAGE.is_cached(cfg, fp, sub=v, outputs=FT_OUTPUTS)
         if not cached:
             train, val = _split(cfg, v, release_key(cfg, key) if v == 'anonymised' else None)
             with FINETUNE_STAGE.timer(cfg, v) as rec:
-                model, tok, log = finetune_variant(cfg, base_ref, train, val, progress=progress)
+                if v == 'dpsgd': model, tok, log, ledger = finetune_dpsgd(cfg, base_ref, train, progress=progress)
+                else: (model, tok, log), ledger = finetune_variant(cfg, base_ref, train, val, progress=progress), None
                 rec['rows_in'] = len(train)
             samples = answer_samples(cfg, model, tok)
             log = dict(variant=v, release=str(paths[v].relative_to(cfg.artifacts_dir)), base_model=cfg.base_model,
                        base_weights=read_json(Path(base_ref)/'ppgenai_export.json')['note'] if (Path(base_ref)/'ppgenai_export.json').exists() else None,
-                       settings=cfg.select('seed', *FT_SETTINGS), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'], **log)
+                       settings=cfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if private else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'], **log)
             with atomic_dir(vdir) as tmp:
                 model.save_pretrained(tmp/'adapter')
+                records = dict(train=dict(hadm_id=_ids(train.hadm_id), subject_id=_ids(train.subject_id)),
+                               val=dict(hadm_id=_ids(val.hadm_id), subject_id=_ids(val.subject_id)))
+                if 'trained_on' in log: records['sampled'] = dict(hadm_id=_ids(train.hadm_id.iloc[log.pop('trained_on')]))  # DP-SGD: those Poisson sampling ever drew
+                write_json(records, tmp/'records.json')
                 write_json(log, tmp/'training_log.json')
-                write_json(dict(train=dict(hadm_id=_ids(train.hadm_id), subject_id=_ids(train.subject_id)),
-                                val=dict(hadm_id=_ids(val.hadm_id), subject_id=_ids(val.subject_id))), tmp/'records.json')
                 write_json(samples, tmp/'samples.json')
+                if ledger is not None: ledger.save(tmp/'ledger.json')
             FINETUNE_STAGE.mark_done(cfg, fp, sub=v, variant=v)
             del model; release_memory()
         log = read_json(vdir/'training_log.json')
         report['variants'][v] = dict(cached=cached, train_records=log['train']['examples'], val_records=log['val']['examples'],
                                      steps=log['steps_done'], stopped_early=log['stopped_early'], best_step=log['best_step'],
-                                     initial_val_loss=round(log['initial_val_loss'], 4), best_val_loss=round(log['best_val_loss'], 4),
+                                     initial_val_loss=_round(log['initial_val_loss']), best_val_loss=_round(log['best_val_loss']),
                                      wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'])
+        if 'privacy' in log: report['variants'][v].update(epsilon=round(log['privacy']['epsilon'], 4), delta=log['privacy']['delta'], unit='patient',
+                                                          noise_multiplier=round(log['privacy']['noise_multiplier'], 4), sample_rate=log['privacy']['sample_rate'])
     write_json(report, out/'report.json')
     FINETUNE_STAGE.mark_done(cfg, FINETUNE_STAGE.key(cfg, keys, inputs=()), variants=list(variants))  # what stage 06 keys on: these models
     return report
@@ -183,7 +227,8 @@ def finetune_figure(logs:dict, source:str):
     fig, ax = plt.subplots(1, 2, figsize=(12, 4.2))
     for v, log in logs.items():
         steps = pd.DataFrame(log['steps'])
-        if len(steps): ax[0].plot(steps.step, steps.loss.ewm(alpha=0.3).mean(), label=v)
+        if 'loss' in steps: ax[0].plot(steps.step, steps.loss.ewm(alpha=0.3).mean(), label=v)
+        if not log['evals']: continue  # DP-SGD: no loss on private data is computed, so none is drawn
         ev = pd.DataFrame(log['evals'])
         line, = ax[1].plot(ev.step, ev.val_loss, marker='o', ms=3, label=v)
         ax[1].scatter([log['best_step']], [log['best_val_loss']], s=70, facecolors='none', edgecolors=line.get_color())

@@ -13,7 +13,7 @@ from .s02_dp import DP_STAGE
 from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
-from .s05_finetune import (VARIANTS, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity)
+from .s05_finetune import (VARIANTS, MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, roc_table
@@ -27,7 +27,7 @@ __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 't
            'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
-ROW_LINKED = ('raw', 'ldp-demographics', 'anonymised')  # releases that keep one row per real admission
+ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised')  # models trained on one row per real admission
 
 def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     "{'train': [...], 'val': [...]}: the real admissions (hadm_id) behind the records that trained and validated `variant`'s model."
@@ -201,6 +201,7 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
         del prefix
         for v in variants:
             r, c = model_attacks(cfg, v, stats, responses, n); rows += r; rocs += c
+            if v in MODEL_ONLY: continue  # no table released: only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
         rec['rows_in'] = 2*n
     results = pd.DataFrame(rows)[['variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers']]
