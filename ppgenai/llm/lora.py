@@ -75,7 +75,7 @@ def model_flops_utilisation(tokens_per_s:float, flops_per_token:float, device_na
     peak = next((v for k, v in PEAK_BF16_TFLOPS.items() if k in device_name.upper()), None)
     return None if peak is None else tokens_per_s*flops_per_token/(peak*1e12*n_devices)
 
-# %% ../../nbs/05b_lora.ipynb #b7e0abfe
+# %% ../../nbs/05b_lora.ipynb #e806f06a
 def linear_schedule(total:int, warmup:int):
     "The learning-rate factor at each step: a linear warm-up over `warmup` steps, then a linear decay to 0 at `total` (for `LambdaLR`)."
     return lambda step: (step + 1)/max(1, warmup) if step < warmup else max(0.0, (total - step)/max(1, total - warmup))

@@ -99,7 +99,7 @@ def finetune_variant(cfg:Config, base_ref:str, train:pd.DataFrame, val:pd.DataFr
                      eval_every=cfg.ft_eval_every, patience=cfg.ft_patience, seed=cfg.seed, progress=progress)
     return model, tok, log
 
-# %% ../../nbs/05_finetune.ipynb #f0b9dab7
+# %% ../../nbs/05_finetune.ipynb #4567c492
 DPSGD_SETTINGS = ('dp_max_admissions', *settings_of('05_dpsgd'))  # what the DP-SGD model depends on beyond the fine-tuning settings
 DPSGD_UNPROTECTED = {'base model and tokenizer': 'public: the shipped base model, never trained on the private data',
                      'hyper-parameters': 'public: settings chosen on the simulated cohort, not on the private data',

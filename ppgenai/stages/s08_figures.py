@@ -95,13 +95,13 @@ def synthetic_figure(report:dict, source:str):
 
 # %% ../../nbs/08_figures.ipynb #a0159679
 def dp_tradeoff_figure(sweep:pd.DataFrame, mia:pd.DataFrame, source:str):
-    "Utility and leakage of the DP releases against ε, beside the raw table's leakage."
+    "Utility and leakage of the local-DP releases of stage 02 against ε per patient, beside the raw table's leakage."
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(1, 2, figsize=(13, 4.3))
     for m, label in (('numeric_error', 'numeric: mean |error| / range'), ('categorical_agreement', 'categories: share unchanged')):
         d = sweep[sweep.metric == m]
         ax[0].plot(d.epsilon, d.value, 'o-', label=label)
-    ax[0].set(xscale='log', xlabel='ε per record', ylabel='utility', title='what the release keeps', ylim=(0, 1)); ax[0].legend(fontsize=8)
+    ax[0].set(xscale='log', xlabel='ε per patient', ylabel='utility', title='what the release keeps', ylim=(0, 1)); ax[0].legend(fontsize=8)
     raw = mia[(mia.variant == 'raw') & (mia.target == 'released table')]
     for i, (m, a, metric, label) in enumerate((('linkage_success', 'linkage', 'success', 'linkage success'), ('dcr_auc', 'dcr', 'auc', 'DCR attack AUC'))):
         d = sweep[sweep.metric == m]
@@ -109,9 +109,9 @@ def dp_tradeoff_figure(sweep:pd.DataFrame, mia:pd.DataFrame, source:str):
         r = raw[(raw.attack == a) & (raw.metric == metric)]
         if len(r): ax[1].axhline(r.value.item(), color=f'C{i}', ls=':', lw=1, label=f'{label}, raw table')
     ax[1].axhline(0.5, color='k', lw=0.6)
-    ax[1].set(xscale='log', xlabel='ε per record', ylabel='attack', title=f"what it leaks ({int(sweep.members.iloc[0])} members)", ylim=(0, 1.05))
+    ax[1].set(xscale='log', xlabel='ε per patient', ylabel='attack', title=f"what it leaks ({int(sweep.members.iloc[0])} members)", ylim=(0, 1.05))
     ax[1].legend(fontsize=8)
-    fig.suptitle(f'Differential privacy: utility and leakage against ε — {source}', fontsize=10); fig.tight_layout()
+    fig.suptitle(f'Local DP on demographics: utility and leakage against ε per patient — {source}', fontsize=10); fig.tight_layout()
     return fig
 
 # %% ../../nbs/08_figures.ipynb #0efe69dd
@@ -142,7 +142,7 @@ def draw_figures(cfg:Config) -> list:
             'utility': (utility_figure(r['text'], src), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
             'human_eval': (human_eval_figure(r['human'], src), 'Rubric means per model (radar).' + (' AUTOMATED PROXY, NOT HUMAN RATINGS.' if r['human'].rater_kind.iloc[0] == PROXY_RATER else ' Human ratings.')),
             'synthetic_quality': (synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of each synthetic-data generator.'),
-            'dp_tradeoff': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the DP releases against epsilon.'),
+            'dp_tradeoff': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the local-DP releases on demographics against epsilon per patient.'),
             'scalability': (scalability_figure(r['scaling_runs'], r['scaling'], src), 'Wall time and peak memory of every stage against input size (log-log), with growth exponents.')}
     for name, (fig, caption) in figs.items():
         save_figure(fig, name, cfg, params=dict(results=[str(cfg.stage_dir(s)/f) for s, f in RESULT_FILES.values()]), notebook='08_figures', caption=caption)
