@@ -91,7 +91,7 @@ def clipped_unit_sum(gsm, params:list, batch:dict, groups, n_groups:int, clip:fl
     for p in params: p.grad_sample, p.grad = None, None
     return sums, norms
 
-# %% ../../nbs/05c_dpsgd.ipynb #f41fb09a
+# %% ../../nbs/05c_dpsgd.ipynb #0dc68310
 def gaussian_noise(shape, std:float, generator:torch.Generator, device) -> torch.Tensor:
     "N(0, `std`²) noise of `shape` from `generator`: the one place DP-SGD's noise comes from."
     return torch.normal(0.0, std, tuple(shape), generator=generator, device=device)
