@@ -35,18 +35,20 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
         assert r.returncode == 0, nb + r.stderr[-3000:]
         assert key not in r.stdout + r.stderr
     dp, an, sy = read_report(tmp_path, '02_dp'), read_report(tmp_path, '03_anonymize'), read_report(tmp_path, '04_synthesize')
-    assert sy['records_train'] == dp['records'] and 0 < sy['generators']['bayesnet']['fidelity_rate'] <= 100
-    assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['records']
+    assert sy['records_train'] == dp['bounding']['rows_in'] and 0 < sy['generators']['bayesnet']['fidelity_rate'] <= 100
+    assert dp['records'] == dp['bounding']['rows_kept'] <= dp['bounding']['rows_in']  # at most dp_max_admissions per patient
+    assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['bounding']['rows_in']
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_smoke_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_smoke_hosp-*.png'))
     # stage 05 on the releases of the real demo: one adapter and one training log per variant
     r = _papermill('05_finetune.ipynb', tmp_path/'05_finetune.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
     ft = read_report(tmp_path, '05_finetune')
-    assert sorted(ft['variants']) == sorted(['raw', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion'])
+    assert sorted(ft['variants']) == sorted(['raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion'])
     for v, info in ft['variants'].items():
         d = next((tmp_path/'artifacts'/'smoke').glob(f'*/05_finetune/{v}'))
         assert (d/'adapter'/'adapter_model.safetensors').exists() and (d/'training_log.json').exists(), v
-        assert info['best_val_loss'] <= info['initial_val_loss'] and info['train_records'] > 0
+        assert info['train_records'] > 0 and (v == 'dpsgd' or info['best_val_loss'] <= info['initial_val_loss'])
+    assert ft['variants']['dpsgd']['epsilon'] <= 8.0 and ft['variants']['dpsgd']['unit'] == 'patient'  # the one model with a guarantee
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('finetune_curves_smoke_hosp-*.png'))
     # stage 06: every attack on every model and release of the real demo, one results table and the ROC data
     r = _papermill('06_mia.ipynb', tmp_path/'06_mia.ipynb', tmp_path, demo_dir, env)

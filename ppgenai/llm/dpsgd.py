@@ -106,6 +106,10 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
     units = np.asarray(units)
     if len(units) != len(conversations) or not len(units): raise ValueError(f"need one unit per conversation and at least one: {len(units)} units, {len(conversations)} conversations")
     if not clip > 0: raise ValueError(f"clip must be positive, got {clip!r}")
+    encoded = [encode_chat(tok, c, max_length) for c in conversations]
+    fits = np.array([e['n_prompt'] < len(e['input_ids']) for e in encoded])  # a rule on each conversation alone, as train_lora's
+    if not fits.any(): raise ValueError(f"no conversation has a response token within max_length={max_length}")
+    encoded, units, kept_idx = [e for e, f in zip(encoded, fits) if f], units[fits], np.flatnonzero(fits)
     ids, inverse = np.unique(units, return_inverse=True)
     n = len(ids)
     if delta > 1/n: raise ValueError(f"delta={delta:g} is more than 1/{n} units: a mechanism that publishes one unit's data whole would meet it")
@@ -114,9 +118,6 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
     sigma = dpsgd_noise_multiplier(epsilon, delta, rate, steps)
     ledger = ledger if ledger is not None else PrivacyLedger(epsilon, delta, unit='unit', max_contributions=max_per_unit or int(np.bincount(inverse).max()), neighbouring='add/remove')
     ledger.charge_all([dpsgd_charge(sigma, rate, steps, clip)])  # all or nothing, before any step
-    encoded = [encode_chat(tok, c, max_length) for c in conversations]
-    short = [i for i, e in enumerate(encoded) if e['n_prompt'] >= len(e['input_ids'])]
-    if short: raise ValueError(f"{len(short)} conversation(s) have no response token within max_length={max_length} (the first: #{short[0]})")
     unit_examples = [[] for _ in range(n)]
     for i, u in enumerate(inverse): unit_examples[u].append(i)
     if max_per_unit is not None and max(map(len, unit_examples)) > max_per_unit:
@@ -130,7 +131,7 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, linear_schedule(steps, math.ceil(warmup*steps)))
     gsm = GradSampleModule(model, batch_first=True, loss_reduction='sum', strict=False)
-    log = dict(steps=[], privacy={}, train=dict(examples=len(encoded), units=n, truncated=sum(e['truncated'] for e in encoded)))
+    log = dict(steps=[], privacy={}, train=dict(examples=len(conversations), units=n, dropped_prompt_too_long=int((~fits).sum()), truncated=sum(e['truncated'] for e in encoded)))
     tokens = examples = 0; train_s = 0.0; seen = set()
     model.train()
     try:
@@ -156,5 +157,5 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
                           epsilon=float(dpsgd_epsilon(sigma, rate, steps, delta)), ledger_epsilon=eps, ledger_delta=dlt,
                           noise='torch.normal from a generator seeded by os.urandom' if noise_seed is None else f'SEEDED (noise_seed={noise_seed}): tests only, not private')
     log.update(steps_done=int(steps), examples_used=examples, examples_seen=len(seen), train_s=round(train_s, 2), tokens=tokens,
-               tokens_per_s=round(tokens/max(train_s, 1e-9), 1), parameters=trainable_parameters(model), device=str(device), trained_on=sorted(seen))
+               tokens_per_s=round(tokens/max(train_s, 1e-9), 1), parameters=trainable_parameters(model), device=str(device), trained_on=sorted(int(kept_idx[i]) for i in seen))
     return log
