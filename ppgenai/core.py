@@ -21,7 +21,10 @@ PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
                   gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
-                  scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20),
+                  scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20,
+                  # a few hundred patients keep no DP vocabulary at ε = 8 (the thresholds ask for ~160 patients): the smoke runs
+                  # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
+                  dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0)),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
@@ -75,6 +78,9 @@ class Config:
     diffusion_steps:int = setting(200, '04_synthesize', 'diffusion steps T')
     diffusion_temperature:float = setting(1.0, '04_synthesize', 'scale of the noise added while sampling: the fidelity/diversity knob')
     diffusion_train_steps:int = setting(3000, '04_synthesize', 'minibatches of training')
+    dpsyn_epsilon:float = setting(8.0, '04_synthesize', 'ε per patient of the dp-synthetic release (MST, DP end to end; add or remove one patient with their admissions)')
+    dpsyn_delta:float = setting(1e-5, '04_synthesize', 'δ of the dp-synthetic release; must be at most 1/patients', '(0, 1)')
+    dpsyn_sweep:tuple = setting((1.0, 4.0, 8.0), '04_synthesize', 'ε per patient of the table-level sweep: MST and the DP-parameters Bayesian network at each', 'positive numbers')
     base_model:str = setting('smollm2-135m-instruct', '05_finetune', 'the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id')
     ft_precision:str = setting('bf16-mixed', '05_finetune', "'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)
     lora_rank:int = setting(16, '05_finetune', 'rank r of the adapters')

@@ -38,17 +38,20 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     assert sy['records_train'] == dp['bounding']['rows_in'] and 0 < sy['generators']['bayesnet']['fidelity_rate'] <= 100
     assert dp['records'] == dp['bounding']['rows_kept'] <= dp['bounding']['rows_in']  # at most dp_max_admissions per patient
     assert dp['epsilon'] == 1.0 and an['after']['k'] >= 5 and an['records_in'] == dp['bounding']['rows_in']
+    mst = sy['generators']['mst']  # DP end to end: one patient-level (ε, δ) on its ledger, and a non-empty release even on 80 patients (smoke ε = 64)
+    assert abs(mst['epsilon_per_patient'] - 64.0) < 1e-6 and mst['delta'] == 1e-5 and mst['unit'] == 'patient' and mst['records'] > 0
+    assert {r['generator'] for r in sy['dp_sweep']} == {'mst', 'bayesnet-dp-parameters'}
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('anonymity_smoke_hosp-*.png')) and list((tmp_path/'runs'/'smoke'/'figures').glob('dp_utility_smoke_hosp-*.png'))
     # stage 05 on the releases of the real demo: one adapter and one training log per variant
     r = _papermill('05_finetune.ipynb', tmp_path/'05_finetune.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
     ft = read_report(tmp_path, '05_finetune')
-    assert sorted(ft['variants']) == sorted(['raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion'])
+    assert sorted(ft['variants']) == sorted(['raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion', 'dp-synthetic'])
     for v, info in ft['variants'].items():
         d = next((tmp_path/'artifacts'/'smoke').glob(f'*/05_finetune/{v}'))
         assert (d/'adapter'/'adapter_model.safetensors').exists() and (d/'training_log.json').exists(), v
         assert info['train_records'] > 0 and (v == 'dpsgd' or info['best_val_loss'] <= info['initial_val_loss'])
-    assert ft['variants']['dpsgd']['epsilon'] <= 8.0 and ft['variants']['dpsgd']['unit'] == 'patient'  # the one model with a guarantee
+    assert ft['variants']['dpsgd']['epsilon'] <= 8.0 and ft['variants']['dpsgd']['unit'] == 'patient'  # a model-level guarantee
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('finetune_curves_smoke_hosp-*.png'))
     # stage 06: every attack on every model and release of the real demo, one results table and the ROC data
     r = _papermill('06_mia.ipynb', tmp_path/'06_mia.ipynb', tmp_path, demo_dir, env)
@@ -72,6 +75,7 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     assert r.returncode == 0, r.stderr[-3000:]
     figdir = tmp_path/'runs'/'smoke'/'figures'
     listed = [l.split('`')[1] for l in (figdir/'README.md').read_text().splitlines() if l.startswith('| `')]
+    assert any(n.startswith('frontier_smoke_hosp-') for n in listed) and any(n.startswith('dp_synthetic_smoke_hosp-') for n in listed)
     assert len(listed) >= 12 and any(n.startswith('human_eval_smoke_hosp-') for n in listed) and any(n.startswith('scalability_smoke_hosp-') for n in listed)
     for n in listed: assert (figdir/f'{n}.png').exists() and (figdir/f'{n}.pdf').exists(), n
     r = _papermill('03_anonymize.ipynb', tmp_path/'no_key.ipynb', tmp_path, demo_dir)  # no key: a clear error, not a release

@@ -10,10 +10,11 @@ import torch
 from ..privacy.dp import PrivacyLedger, check_epsilon, uniform_open01
 from .model import encode_chat, collate, response_token_nll
 from .lora import linear_schedule, trainable_parameters
+from ..privacy.audit import one_run_audit
 
 # %% auto #0
 __all__ = ['ACCOUNTANT', 'dpsgd_noise_multiplier', 'dpsgd_charge', 'dpsgd_epsilon', 'poisson_steps', 'unit_micro_batches',
-           'example_losses', 'clipped_unit_sum', 'gaussian_noise', 'train_lora_dpsgd']
+           'example_losses', 'clipped_unit_sum', 'gaussian_noise', 'noisy_mean', 'train_lora_dpsgd', 'audit_dpsgd']
 
 # %% ../../nbs/05c_dpsgd.ipynb #f4db979b
 ACCOUNTANT = 'RDP of the Poisson-subsampled Gaussian (opacus.accountants.RDPAccountant; Mironov, Talwar & Zhang 2019)'
@@ -96,6 +97,10 @@ def gaussian_noise(shape, std:float, generator:torch.Generator, device) -> torch
     "N(0, `std`²) noise of `shape` from `generator`: the one place DP-SGD's noise comes from."
     return torch.normal(0.0, std, tuple(shape), generator=generator, device=device)
 
+def noisy_mean(total:torch.Tensor, sigma:float, clip:float, batch_size:float, generator:torch.Generator, device) -> torch.Tensor:
+    "The DP-SGD gradient of one step: the sum of the clipped unit gradients `total`, plus N(0, (`sigma`·`clip`)²) noise, over the expected batch."
+    return (total + gaussian_noise(total.shape, sigma*clip, generator, device))/batch_size
+
 # %% ../../nbs/05c_dpsgd.ipynb #1edfbd15
 def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta:float, clip:float=1.0, batch_size:float=8, steps:int=32,
                      lr:float=5e-4, warmup:float=0.1, weight_decay:float=0.0, max_length:int=512, micro_batch:int=8, ledger:PrivacyLedger|None=None,
@@ -144,7 +149,7 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
                 for t, s in zip(total, sums): t += s
                 norms += nrm.tolist(); tokens += int(b['lengths'].sum()); examples += len(ex); seen.update(ex)
             for p, t in zip(params, total):  # the Gaussian noise, then the average over the expected batch
-                p.grad = ((t + gaussian_noise(t.shape, sigma*clip, gen, device))/batch_size).to(p.dtype)
+                p.grad = noisy_mean(t, sigma, clip, batch_size, gen, device).to(p.dtype)
             opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
             train_s += time.perf_counter() - t0
             log['steps'].append(dict(step=step + 1, units=len(sampled), clipped=int(sum(x > clip for x in norms)),
@@ -159,3 +164,23 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
     log.update(steps_done=int(steps), examples_used=examples, examples_seen=len(seen), train_s=round(train_s, 2), tokens=tokens,
                tokens_per_s=round(tokens/max(train_s, 1e-9), 1), parameters=trainable_parameters(model), device=str(device), trained_on=sorted(int(kept_idx[i]) for i in seen))
     return log
+
+# %% ../../nbs/05c_dpsgd.ipynb #e527cc19
+def audit_dpsgd(epsilon:float=8.0, delta:float=1e-5, sample_rate:float=0.5, steps:int=32, canaries:int=50_000, units:int=1000, clip:float=1.0,
+                noise:bool=True, guesses:int|None=None, seed:int=0) -> dict:
+    "One-run white-box audit of DP-SGD's step with gradient canaries: the empirical ε lower bound against the claimed `epsilon` (`noise=False`: the broken variant)."
+    rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    sigma = dpsgd_noise_multiplier(epsilon, delta, sample_rate, steps) if noise else 0.0
+    included = rng.random(canaries) < 0.5
+    real = torch.randn(units, canaries, generator=gen, dtype=torch.float64)
+    real = real/real.norm(dim=1, keepdim=True)*clip  # real units' clipped gradients, in random directions
+    inside = np.flatnonzero(included)  # the canaries in the training set: unit units + i is canary inside[i]
+    n = units + len(inside)
+    theta = torch.zeros(canaries, dtype=torch.float64)
+    for batch in poisson_steps(n, sample_rate, steps, rng):
+        total = real[torch.as_tensor(batch[batch < units])].sum(0)
+        total[torch.as_tensor(inside[batch[batch >= units] - units])] += clip
+        theta -= noisy_mean(total, sigma, clip, sample_rate*n, gen, 'cpu')  # SGD at learning rate 1
+    res = one_run_audit(-theta.numpy(), included, guesses or canaries//2, delta=delta)
+    return res | dict(claimed_epsilon=float(epsilon), noise_multiplier=float(sigma), sample_rate=float(sample_rate), steps=int(steps),
+                      caught=res['epsilon_lower_bound'] > epsilon)

@@ -214,6 +214,7 @@ class PrivacyLedger:
         for i, e in enumerate(x for x in entries if 'rdp' not in x): groups.setdefault(e.get('group') or f'#{i}', []).append(e)
         eps = sum(max(e['epsilon'] for e in g) for g in groups.values())
         delta = sum(max(e.get('delta', 0.0) for e in g) for g in groups.values())
+        delta += sum(e.get('delta', 0.0) for e in rdp)  # an RDP charge may carry a δ of its own (a thresholding step), which adds up
         if rdp:
             from opacus.accountants.analysis.rdp import get_privacy_spent
             orders = rdp[0]['rdp']['orders']
@@ -242,6 +243,8 @@ class PrivacyLedger:
                 if not c.get('accountant') or len(r.get('orders', ())) != len(r.get('values', ())) or not len(r['orders']):
                     raise ValueError(f"{c['attribute']!r}: an RDP charge needs 'accountant' and 'rdp' with as many 'orders' as 'values'")
                 e['rdp'] = dict(orders=[float(a) for a in r['orders']], values=[float(v) for v in r['values']])
+                if not 0 <= c.get('delta', 0.0) < 1: raise ValueError(f"{c['attribute']!r}: delta must be in [0, 1), got {c['delta']!r}")
+                e['delta'] = float(c.get('delta', 0.0))
             else: e.update(epsilon=check_epsilon(c.get('epsilon'), f"epsilon of {c['attribute']!r}"), delta=float(c.get('delta', 0.0)), accountant=PURE)
             new.append(e)
         eps, delta = self._compose(self.entries + new)

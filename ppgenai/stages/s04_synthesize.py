@@ -11,10 +11,13 @@ from .s01_preprocess import PREPROCESS_STAGE
 from ..synth.tabular import AdmissionsEncoder
 from ..synth.bayesnet import BayesNetSynthesizer
 from ..synth.diffusion import DiffusionSynthesizer
+from ..synth.mst import MSTSynthesizer
+from ..privacy.dp import bound_contributions
 from ..synth.fidelity import fidelity_report, detection_auc, tstr, marginal_similarity
 
 # %% auto #0
-__all__ = ['SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'run_synthesize', 'synthetic_quality_figure']
+__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'dp_table_sweep', 'run_synthesize',
+           'synthetic_quality_figure']
 
 # %% ../../nbs/04_synthesize.ipynb #faab2757
 def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -31,15 +34,44 @@ def drop_empty(synthetic:pd.DataFrame) -> tuple:
     keep = synthetic.medications.map(len) > 0
     return synthetic[keep].reset_index(drop=True), int((~keep).sum())
 
+# %% ../../nbs/04_synthesize.ipynb #4a32e8b7
+DP_SCOPE = {'mst': 'end to end: vocabularies, tree and marginals under DP, per patient',
+            'bayesnet-dp-parameters': 'parameters only: count tables under DP (ε/m per record, m admissions per patient); graph and vocabularies learned without DP'}
+
+def _mst(cfg:Config, epsilon:float) -> MSTSynthesizer:
+    return MSTSynthesizer(epsilon=epsilon, delta=cfg.dpsyn_delta, max_per_unit=cfg.dp_max_admissions, top_k=cfg.synth_top_k, seed=cfg.seed)
+
+def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, fitted:dict|None=None) -> list:
+    "Rows of the sweep: MST and the DP-parameters Bayesian network at each ε per patient of `cfg.dpsyn_sweep`, scored with the `reference` encoder; `fitted` maps ε to an MST already fitted on `train`."
+    m = cfg.dp_max_admissions
+    bounded, _ = bound_contributions(train, 'subject_id', m, seed=cfg.seed, name='training admissions')
+    rows = []
+    for eps in cfg.dpsyn_sweep:
+        gens = (('mst', lambda: (fitted or {}).get(eps) or _mst(cfg, eps).fit(train)),
+                ('bayesnet-dp-parameters', lambda: BayesNetSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), method=cfg.bn_method,
+                                                                        max_indegree=cfg.bn_max_indegree, dp_epsilon=eps/m).fit(bounded)))
+        for name, make in gens:
+            g = make()
+            syn, _ = drop_empty(g.sample(None, seed=cfg.seed) if name == 'mst' else g.sample(len(bounded), seed=cfg.seed))
+            row = dict(generator=name, epsilon_per_patient=float(eps), delta=cfg.dpsyn_delta if name == 'mst' else 0.0, dp_scope=DP_SCOPE[name],
+                       records=len(syn), fit_s=round(g.timings['fit_s'], 2))
+            if len(syn) < 2:  # nothing to score: at this ε no medication made it into the vocabulary
+                rows.append(row | dict(fidelity_rate=None, detection_auc=None, tstr_mean_gap_points=None, tstr=[])); continue
+            ev = evaluate_synthetic(reference, train, test, syn, seed=cfg.seed)
+            rows.append(row | dict(fidelity_rate=ev['fidelity']['fidelity_rate'], detection_auc=ev['detection_auc'],
+                                   tstr_mean_gap_points=ev['tstr_mean_gap_points'], tstr=ev['tstr']))
+    return rows
+
 # %% ../../nbs/04_synthesize.ipynb #8580e0ba
 SYNTH_OUTPUTS = ('report.json', 'bayesnet/synthetic.parquet', 'bayesnet/evaluation.json', 'bayesnet/graph.json',
-                 'diffusion/synthetic.parquet', 'diffusion/evaluation.json', 'diffusion/checkpoint.pt')
+                 'diffusion/synthetic.parquet', 'diffusion/evaluation.json', 'diffusion/checkpoint.pt',
+                 'mst/synthetic.parquet', 'mst/evaluation.json', 'mst/ledger.json', 'dp_sweep.json')
 
 def _diffusion(cfg:Config, denoiser:str) -> DiffusionSynthesizer:
     return DiffusionSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), denoiser=denoiser, schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps,
                                 tau=cfg.diffusion_tau, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps, seed=cfg.seed)
 
-SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=('seed', *settings_of('04_synthesize')),
+SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=('seed', *settings_of('privacy'), *settings_of('04_synthesize')),
                     inputs=(PREPROCESS_STAGE,), outputs=SYNTH_OUTPUTS)
 
 def run_synthesize(cfg:Config, force:bool=False) -> dict:
@@ -51,6 +83,8 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
     adm = pd.read_parquet(src)
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
     meta = dict(profile=cfg.profile, data=cfg.source_tag)
+    if cfg.dpsyn_delta > 1/train.subject_id.nunique():
+        raise ValueError(f"dpsyn_delta={cfg.dpsyn_delta:g} is more than 1/patients = 1/{train.subject_id.nunique()}: choose a smaller δ")
     report = dict(stage='04_synthesize', source=data_source_description(cfg), records_train=len(train), records_test=len(test), generators={})
     with atomic_dir(out) as tmp:
         with stage_timer('04_bayesnet', cfg.ledger_path, **meta) as rec:
@@ -84,6 +118,27 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
                                               final_loss=float(np.mean(dm.losses[-100:])), fit_s=round(dm.timings['fit_s'], 2),
                                               fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
                                               tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
+        with stage_timer('04_mst', cfg.ledger_path, **meta) as rec:
+            mst = _mst(cfg, cfg.dpsyn_epsilon).fit(train)
+            syn, dropped = drop_empty(mst.sample(None, seed=cfg.seed))  # as many rows as MST estimates (a DP count), not len(train)
+            if len(syn) < 2: raise ValueError(f"MST at dpsyn_epsilon={cfg.dpsyn_epsilon:g} on {train.subject_id.nunique()} patients kept no medication in its DP "
+                                              f"vocabulary (threshold {mst.report['vocabularies'][2]['threshold']:.0f} patients), so the release is empty: "
+                                              "raise dpsyn_epsilon or use more patients")
+            d = tmp/'mst'
+            mst.save(d)
+            syn.to_parquet(d/'synthetic.parquet', index=False)
+            rec['rows_in'], rec['rows_out'] = len(train), len(syn)
+        evaluation = evaluate_synthetic(bn.encoder, train, test, syn, seed=cfg.seed)  # the reference encoder: the same columns as the others
+        write_json(evaluation, d/'evaluation.json')
+        eps, delta = mst.ledger.spent
+        report['generators']['mst'] = dict(records=len(syn), dropped_without_medication=dropped, epsilon_per_patient=eps, delta=delta, unit='patient',
+                                           max_admissions_per_patient=cfg.dp_max_admissions, dp_scope=DP_SCOPE['mst'], edges=len(mst.edges),
+                                           vocabulary={v['field']: v['chosen'] for v in mst.report['vocabularies']}, fit_s=round(mst.timings['fit_s'], 2),
+                                           fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
+                                           tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
+        with stage_timer('04_dp_sweep', cfg.ledger_path, **meta):
+            report['dp_sweep'] = dp_table_sweep(cfg, train, test, bn.encoder, fitted={cfg.dpsyn_epsilon: mst})
+        write_json(report['dp_sweep'], tmp/'dp_sweep.json')
         write_json(report, tmp/'report.json')
     SYNTH_STAGE.mark_done(cfg, fp)
     return report | dict(cached=False)

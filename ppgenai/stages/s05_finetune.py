@@ -35,6 +35,7 @@ VARIANTS = {  # variant: (stage, file in the stage folder)
     'anonymised': ('03_anonymize', 'released.parquet'),
     'bayesnet': ('04_synthesize', 'bayesnet/synthetic.parquet'),
     'diffusion': ('04_synthesize', 'diffusion/synthetic.parquet'),
+    'dp-synthetic': ('04_synthesize', 'mst/synthetic.parquet'),  # MST: DP end to end, per patient (04f_mst)
 }
 MODEL_ONLY = ('dpsgd',)  # variants that release a model only: their data is the raw data, never published
 PROMPT_COLUMNS = ('subject_id', 'hadm_id', 'age', 'gender', 'race_group', 'insurance', 'marital_status', 'admission_type', 'admission_location',

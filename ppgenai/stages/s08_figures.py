@@ -12,8 +12,9 @@ from .s06_mia import mia_figure
 from ..evaluation.human import CRITERIA, PROXY_RATER
 
 # %% auto #0
-__all__ = ['RESULT_FILES', 'load_results', 'utility_figure', 'human_eval_figure', 'synthetic_figure', 'dp_tradeoff_figure',
-           'scalability_figure', 'draw_figures', 'figures_readme']
+__all__ = ['RESULT_FILES', 'FRONTIER_ARMS', 'FRONTIER_REFERENCES', 'load_results', 'utility_figure', 'human_eval_figure',
+           'synthetic_figure', 'dp_tradeoff_figure', 'dp_synthetic_figure', 'frontier_points', 'frontier_figure',
+           'scalability_figure', 'frontier_epsilons', 'draw_figures', 'figures_readme']
 
 # %% ../../nbs/08_figures.ipynb #dfe1c507
 RESULT_FILES = {  # name: (stage folder, file)
@@ -21,7 +22,7 @@ RESULT_FILES = {  # name: (stage folder, file)
     'text': ('07_metrics', 'results/text_metrics.parquet'), 'human': ('07_metrics', 'results/human_eval.parquet'),
     'agreement': ('07_metrics', 'results/agreement.parquet'), 'dp_sweep': ('07_metrics', 'results/dp_sweep.parquet'),
     'scaling_runs': ('07_metrics', 'results/scaling_runs.parquet'), 'scaling': ('07_metrics', 'results/scaling_summary.parquet'),
-    'synthetic': ('04_synthesize', 'report.json'),
+    'synthetic': ('04_synthesize', 'report.json'), 'finetune': ('05_finetune', 'report.json'),
 }
 
 def load_results(cfg:Config) -> dict:
@@ -114,6 +115,58 @@ def dp_tradeoff_figure(sweep:pd.DataFrame, mia:pd.DataFrame, source:str):
     fig.suptitle(f'Local DP on demographics: utility and leakage against ε per patient — {source}', fontsize=10); fig.tight_layout()
     return fig
 
+# %% ../../nbs/08_figures.ipynb #e87666c9
+def dp_synthetic_figure(report:dict, source:str):
+    "Fidelity, detection AUC and TSTR gap against ε per patient for the DP synthesizers of stage 04's sweep."
+    import matplotlib.pyplot as plt
+    sw = pd.DataFrame(report['dp_sweep'])
+    fig, ax = plt.subplots(1, 3, figsize=(14, 4))
+    style = {'mst': dict(ls='-', marker='o', label='MST (DP end to end)'), 'bayesnet-dp-parameters': dict(ls='--', marker='s', label='Bayesian network (DP parameters only)')}
+    for a, (col, label, ref) in zip(ax, (('fidelity_rate', 'fidelity (%)', 100), ('detection_auc', 'detection AUC (0.5 best)', 0.5),
+                                          ('tstr_mean_gap_points', 'TSTR gap (AUC points, 0 best)', 0))):
+        for g, d in sw.groupby('generator', sort=False):
+            d = d.sort_values('epsilon_per_patient')
+            a.plot(d.epsilon_per_patient, d[col].astype(float), **style.get(g, dict(marker='o', label=g)))
+        a.axhline(ref, color='k', lw=0.8, ls=':'); a.set(xscale='log', xlabel='ε per patient', title=label)
+    ax[0].legend(fontsize=8)
+    fig.suptitle(f"DP synthetic admissions against ε (one run per point) — {source}", fontsize=10); fig.tight_layout()
+    return fig
+
+# %% ../../nbs/08_figures.ipynb #d8d1bb9f
+FRONTIER_ARMS = ('dpsgd', 'dp-synthetic')  # the arms whose ε covers what the model learns
+FRONTIER_REFERENCES = ('raw', 'anonymised', 'ldp-demographics', 'bayesnet', 'diffusion')
+
+def frontier_points(text:pd.DataFrame, mia:pd.DataFrame, epsilons:dict) -> pd.DataFrame:
+    "One row per (model, measure): value and interval, with the model's ε per patient (`epsilons`; inf for raw, NaN for no guarantee)."
+    t = text[text.metric.isin(['perplexity', 'med_f1', 'rougeL'])][['model', 'metric', 'value', 'low', 'high']]
+    m = mia[(mia.target == 'language model') & (mia.attack == 'ref_model') & (mia.metric == 'auc')]
+    m = m.rename(columns={'variant': 'model'}).assign(metric='membership AUC (ref_model)')[['model', 'metric', 'value', 'low', 'high']]
+    out = pd.concat([t, m], ignore_index=True)
+    out['epsilon'] = out.model.map(lambda v: epsilons.get(v, np.inf if v == 'raw' else np.nan))
+    return out[out.model.isin([*FRONTIER_ARMS, *FRONTIER_REFERENCES])].reset_index(drop=True)
+
+def frontier_figure(points:pd.DataFrame, source:str):
+    "Utility and membership leakage of the fine-tuned models against ε per patient."
+    import matplotlib.pyplot as plt
+    measures = ['perplexity', 'med_f1', 'rougeL', 'membership AUC (ref_model)']
+    fig, ax = plt.subplots(1, 4, figsize=(17, 4.2))
+    dp = points[points.model.isin(FRONTIER_ARMS)]
+    top = max(16.0, 2*float(dp.epsilon.max())) if len(dp) else 16.0  # where ε = ∞ is drawn
+    for a, meas in zip(ax, measures):
+        d = points[points.metric == meas]
+        for k, (v, g) in enumerate(d[d.model.isin(FRONTIER_ARMS)].groupby('model', sort=False)):
+            g = g.sort_values('epsilon')
+            a.errorbar(g.epsilon, g.value, yerr=[g.value - g.low, g.high - g.value], fmt='o-', capsize=3, color=f'C{k}', label=v)
+        raw = d[d.model == 'raw']
+        if len(raw): a.errorbar([top], raw.value, yerr=[raw.value - raw.low, raw.high - raw.value], fmt='k*', ms=10, capsize=3, label='raw (ε = ∞)')
+        for k, (_, r) in enumerate(d[d.model.isin(FRONTIER_REFERENCES[1:])].iterrows()):
+            a.axhline(r.value, color=f'C{k + 2}', ls=':', lw=1.2, label=f'{r.model} (no ε on the model)')
+        if meas.startswith('membership'): a.axhline(0.5, color='k', lw=0.6)
+        a.set(xscale='log', xlabel='ε per patient', title=meas)
+    ax[0].legend(fontsize=7); ax[3].legend(fontsize=7)
+    fig.suptitle(f'Privacy–utility frontier of the fine-tuned model (one training run per point) — {source}', fontsize=10); fig.tight_layout()
+    return fig
+
 # %% ../../nbs/08_figures.ipynb #0efe69dd
 def scalability_figure(runs:pd.DataFrame, summary:pd.DataFrame, source:str):
     "Time and memory of every stage against rows, log-log, with fitted exponents."
@@ -134,6 +187,13 @@ def scalability_figure(runs:pd.DataFrame, summary:pd.DataFrame, source:str):
     return fig
 
 # %% ../../nbs/08_figures.ipynb #194f9f6c
+def frontier_epsilons(results:dict) -> dict:
+    "The ε per patient of each frontier arm, from the stage reports (05 for DP-SGD, 04 for MST)."
+    out = {}
+    if 'dpsgd' in results['finetune']['variants']: out['dpsgd'] = float(results['finetune']['variants']['dpsgd']['epsilon'])
+    if 'mst' in results['synthetic']['generators']: out['dp-synthetic'] = float(results['synthetic']['generators']['mst']['epsilon_per_patient'])
+    return out
+
 def draw_figures(cfg:Config) -> list:
     "Draw and save every stage-08 figure of `cfg` from the results files; return their names."
     import matplotlib.pyplot as plt
@@ -143,6 +203,8 @@ def draw_figures(cfg:Config) -> list:
             'human_eval': (human_eval_figure(r['human'], src), 'Rubric means per model (radar).' + (' AUTOMATED PROXY, NOT HUMAN RATINGS.' if r['human'].rater_kind.iloc[0] == PROXY_RATER else ' Human ratings.')),
             'synthetic_quality': (synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of each synthetic-data generator.'),
             'dp_tradeoff': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the local-DP releases on demographics against epsilon per patient.'),
+            'dp_synthetic': (dp_synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of MST (DP end to end) and the DP-parameters Bayesian network against epsilon per patient; one run per point.'),
+            'frontier': (frontier_figure(frontier_points(r['text'], r['mia'], frontier_epsilons(r)), src), 'Perplexity, medication F1, ROUGE-L and membership AUC of the fine-tuned models against epsilon per patient: dpsgd and dp-synthetic, raw at infinity, the arms without a model-level guarantee as reference lines; one training run per point.'),
             'scalability': (scalability_figure(r['scaling_runs'], r['scaling'], src), 'Wall time and peak memory of every stage against input size (log-log), with growth exponents.')}
     for name, (fig, caption) in figs.items():
         save_figure(fig, name, cfg, params=dict(results=[str(cfg.stage_dir(s)/f) for s, f in RESULT_FILES.values()]), notebook='08_figures', caption=caption)
