@@ -121,21 +121,22 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
         with stage_timer('04_mst', cfg.ledger_path, **meta) as rec:
             mst = _mst(cfg, cfg.dpsyn_epsilon).fit(train)
             syn, dropped = drop_empty(mst.sample(None, seed=cfg.seed))  # as many rows as MST estimates (a DP count), not len(train)
-            if len(syn) < 2: raise ValueError(f"MST at dpsyn_epsilon={cfg.dpsyn_epsilon:g} on {train.subject_id.nunique()} patients kept no medication in its DP "
-                                              f"vocabulary (threshold {mst.report['vocabularies'][2]['threshold']:.0f} patients), so the release is empty: "
-                                              "raise dpsyn_epsilon or use more patients")
             d = tmp/'mst'
             mst.save(d)
             syn.to_parquet(d/'synthetic.parquet', index=False)
             rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-        evaluation = evaluate_synthetic(bn.encoder, train, test, syn, seed=cfg.seed)  # the reference encoder: the same columns as the others
+        if len(syn) >= 2: evaluation = evaluate_synthetic(bn.encoder, train, test, syn, seed=cfg.seed)  # the reference encoder: the same columns as the others
+        else:  # DP at this ε on this few patients keeps no medication: the honest release is empty, and no model is trained on it
+            evaluation = dict(empty=f"MST at dpsyn_epsilon={cfg.dpsyn_epsilon:g} on {train.subject_id.nunique()} patients kept no medication in its DP vocabulary "
+                                    f"(threshold {mst.report['vocabularies'][2]['threshold']:.0f} patients): no admission to release",
+                              fidelity=dict(fidelity_rate=None), detection_auc=None, tstr_mean_gap_points=None)
         write_json(evaluation, d/'evaluation.json')
         eps, delta = mst.ledger.spent
         report['generators']['mst'] = dict(records=len(syn), dropped_without_medication=dropped, epsilon_per_patient=eps, delta=delta, unit='patient',
                                            max_admissions_per_patient=cfg.dp_max_admissions, dp_scope=DP_SCOPE['mst'], edges=len(mst.edges),
                                            vocabulary={v['field']: v['chosen'] for v in mst.report['vocabularies']}, fit_s=round(mst.timings['fit_s'], 2),
                                            fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
-                                           tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
+                                           tstr_mean_gap_points=evaluation['tstr_mean_gap_points'], **({'empty': evaluation['empty']} if 'empty' in evaluation else {}))
         with stage_timer('04_dp_sweep', cfg.ledger_path, **meta):
             report['dp_sweep'] = dp_table_sweep(cfg, train, test, bn.encoder, fitted={cfg.dpsyn_epsilon: mst})
         write_json(report['dp_sweep'], tmp/'dp_sweep.json')

@@ -23,9 +23,9 @@ from ..privacy.dp import PrivacyLedger, bound_contributions
 
 # %% auto #0
 __all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS', 'DPSGD_UNPROTECTED',
-           'FINETUNE_STAGE', 'released_path', 'released_table', 'finetune_split', 'linked_split', 'conversations',
-           'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases', 'answer_samples',
-           'release_key', 'run_finetune', 'finetuned_model', 'finetune_figure']
+           'FINETUNE_STAGE', 'MIN_RELEASE', 'released_path', 'released_table', 'finetune_split', 'linked_split',
+           'conversations', 'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases',
+           'answer_samples', 'release_key', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
 
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -169,6 +169,8 @@ def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
 
 FINETUNE_STAGE = Stage('05_finetune', 'ppgenai.stages.s05_finetune', settings=('seed', *FT_SETTINGS), inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE))
 
+MIN_RELEASE = 2  # a release with fewer admissions trains no model (its conversations could not even be split)
+
 def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 05 for `cfg` on `variants` (each cached on its own; `key`: stage 03's hash key, default `load_key()`); return the stage report."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
@@ -179,6 +181,8 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
     keys = {}
     for v in variants:
         vdir = out/v
+        if (rows := len(released_table(cfg, v))) < MIN_RELEASE:  # e.g. a DP release at a small ε on a small cohort
+            report['variants'][v] = dict(skipped=f"{paths[v].relative_to(cfg.artifacts_dir)} holds {rows} admission(s): no model is trained on it"); continue
         private = cfg.select(*DPSGD_SETTINGS) if v == 'dpsgd' else None
         fp = keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), private, inputs=())  # each model on its own release only
         cached = not force and FINETUNE_STAGE.is_cached(cfg, fp, sub=v, outputs=FT_OUTPUTS)
@@ -211,8 +215,15 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
         if 'privacy' in log: report['variants'][v].update(epsilon=round(log['privacy']['epsilon'], 4), delta=log['privacy']['delta'], unit='patient',
                                                           noise_multiplier=round(log['privacy']['noise_multiplier'], 4), sample_rate=log['privacy']['sample_rate'])
     write_json(report, out/'report.json')
-    FINETUNE_STAGE.mark_done(cfg, FINETUNE_STAGE.key(cfg, keys, inputs=()), variants=list(variants))  # what stage 06 keys on: these models
+    FINETUNE_STAGE.mark_done(cfg, FINETUNE_STAGE.key(cfg, keys, inputs=()), variants=list(keys))  # what stage 06 keys on: these models
     return report
+
+def trained_variants(cfg:Config) -> tuple:
+    "The variants stage 05 trained a model for, in `VARIANTS` order: every one it ran, but a release too small to train on."
+    path = FINETUNE_STAGE.dir(cfg)/'report.json'
+    if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 05 first")
+    done = read_json(path)['variants']
+    return tuple(v for v in VARIANTS if v in done and 'skipped' not in done[v])
 
 # %% ../../nbs/05_finetune.ipynb #26b4d338
 def finetuned_model(cfg:Config, variant:str) -> tuple:

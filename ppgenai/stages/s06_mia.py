@@ -13,7 +13,7 @@ from .s02_dp import DP_STAGE
 from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
-from .s05_finetune import (VARIANTS, MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity)
+from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, roc_table
@@ -42,8 +42,9 @@ def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     return {s: [int(h) for h in l] for s, l in linked.items()}
 
 # %% ../../nbs/06_mia.ipynb #b3b1ec77
-def membership(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None) -> dict:
+def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
     "The real admissions attacked — `members`, `nonmembers` (equally many) — and the reference data: `reference_train` (for the reference model) and `population`."
+    variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     adm = pd.read_parquet(released_path(cfg, 'raw'))
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
     linked = [v for v in variants if v in ROW_LINKED]
@@ -181,8 +182,9 @@ def shared_prefix(cfg:Config) -> PrefixCache|None:
     return PrefixCache(n_layers - top) if top is not None and top < n_layers else None
 
 # %% ../../nbs/06_mia.ipynb #3a1bf673
-def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
+def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 06 for `cfg` on `variants`; return the stage report."
+    variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     from tqdm.auto import tqdm
     key = release_key(cfg, key) if 'anonymised' in variants else None
     out = MIA_STAGE.dir(cfg)
@@ -219,8 +221,9 @@ def run_mia(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:boo
     return report | dict(cached=False)
 
 # %% ../../nbs/06_mia.ipynb #38d5528f
-def scored_models(cfg:Config, variants=tuple(VARIANTS), reference:Path|None=None) -> dict:
+def scored_models(cfg:Config, variants=None, reference:Path|None=None) -> dict:
     "name -> (fingerprint, loader) of the base model, the `reference` adapter (if given) and each fine-tuned variant: what `model_stats` takes."
+    variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     models = {'base': (base_identity(base_ref), lambda: load_base_model(base_ref, cfg.ft_precision))}
     if reference is not None: models['reference'] = (read_json(reference/'_done.json')['fingerprint'], lambda: load_finetuned(base_ref, reference/'adapter', cfg.ft_precision))

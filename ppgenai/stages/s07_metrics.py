@@ -10,7 +10,7 @@ import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
 from ..mimic.hosp import sha256_file
 from .s01_preprocess import PREPROCESS_STAGE
-from .s05_finetune import VARIANTS, FINETUNE_STAGE, released_path, conversations, finetune_split
+from .s05_finetune import VARIANTS, FINETUNE_STAGE, released_path, conversations, finetune_split, trained_variants
 from .s06_mia import MIA_STAGE, scored_models, load_token_stats
 from ..llm.model import generate, release_memory
 from .s02_dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
@@ -136,8 +136,9 @@ def scaling(cfg:Config, force:bool=False, progress:bool=False) -> pd.DataFrame:
     return runs
 
 # %% ../../nbs/07_metrics.ipynb #45de7dd8
-def run_metrics(cfg:Config, variants=tuple(VARIANTS), force:bool=False, progress:bool=True) -> dict:
+def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 07 for `cfg` on `variants` (and the base model); return the stage report."
+    variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     from tqdm.auto import tqdm
     out = METRICS_STAGE.dir(cfg)
     filled = sorted(ratings_dir(cfg).glob('*.csv'))  # rating forms live outside the artifacts: their contents are part of the key
