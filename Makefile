@@ -10,11 +10,11 @@ KERNEL := ppgenai
 STAGE_NBS := $(sort $(wildcard nbs/0[1-8]_*.ipynb))
 RUNS := runs/$(PROFILE)
 
-.PHONY: help venv reproduce smoke figures test check data-demo bench clean distclean
+.PHONY: help venv reproduce smoke figures test check data-demo bench gpu-check gpu-bundle clean distclean
 
 help:
-	@echo "make reproduce [PROFILE=demo|smoke|paper] [DATA=simulated|demo|/path/to/mimic-iv]"
-	@echo "make test | smoke | figures | check | data-demo | bench | clean | distclean"
+	@echo "make reproduce [PROFILE=demo|smoke|study|paper] [DATA=simulated|demo|/path/to/mimic-iv]"
+	@echo "make test | smoke | figures | check | data-demo | bench | gpu-check | gpu-bundle | clean | distclean"
 
 # The virtual environment: torch first, pinned to the CPU wheel, so nothing pulls a CUDA build.
 $(VENV)/.installed: settings.ini setup.py
@@ -74,6 +74,22 @@ check: $(VENV)/.installed
 data-demo: $(VENV)/.installed
 	$(PY) -c "from ppgenai.mimic.hosp import download_demo; download_demo('data/mimic-iv-demo-2.2')"
 
+# LoRA and DP-SGD training steps at the paper profile's settings on this machine's GPU, in bf16: tokens/s, MFU, peak
+# memory, DP-SGD's overhead (nbs/05d_gpucheck.ipynb); on a CPU the same code at tiny sizes. It needs no venv: on a lent
+# GPU machine (Python with torch, transformers, peft; no network) it runs on that python, with the wheels and model
+# config of `make gpu-bundle` from .gpu/. GPU_ARGS: e.g. --out $$OUT/gpu_check.json --steps 20.
+GPU_PY ?= $(if $(wildcard $(PY)),$(PY),python3)
+GPU_SITE ?= /tmp/ppgenai-gpu-site
+GPU_ARGS ?=
+gpu-check:
+	@if ls .gpu/wheels/*.whl >/dev/null 2>&1 && ! $(GPU_PY) -c 'import duckdb, opacus' 2>/dev/null; then \
+	  $(GPU_PY) -m pip install --quiet --no-index --no-deps --no-compile --no-cache-dir --upgrade --target $(GPU_SITE) .gpu/wheels/*.whl; fi
+	PYTHONPATH=$(CURDIR):$(GPU_SITE)$${PYTHONPATH:+:$$PYTHONPATH} $(GPU_PY) -c 'from ppgenai.llm.gpucheck import main; main()' $(GPU_ARGS)
+
+# What a lent GPU machine lacks, into .gpu/ (ignored by git; carry it): the shipped model's config.json and wheels.
+gpu-bundle: $(VENV)/.installed
+	$(PY) -c "from ppgenai.llm.gpucheck import gpu_bundle; print(gpu_bundle('.gpu'))"
+
 bench: $(VENV)/.installed
 	$(PY) tests/benchmarks/bench_preprocess.py
 	$(PY) tests/benchmarks/bench_privacy.py
@@ -88,4 +104,4 @@ clean:
 	find figures -mindepth 1 ! -name .gitkeep -delete
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info .gpu

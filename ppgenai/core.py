@@ -24,8 +24,10 @@ PROFILES = {
                   scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20,
                   # a few hundred patients keep no DP vocabulary at ε = 8 (the thresholds ask for ~160 patients): the smoke runs
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
-                  dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0)),
+                  dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0), frontier_sweep=(16.0,)),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
+    # the demo cohort with the full LLM privacy-utility frontier: dpsgd and dp-synthetic models also at ε = 1 and 4 (four more models)
+    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0)),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
                   ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32,
@@ -81,6 +83,7 @@ class Config:
     dpsyn_epsilon:float = setting(8.0, '04_synthesize', 'ε per patient of the dp-synthetic release (MST, DP end to end; add or remove one patient with their admissions)')
     dpsyn_delta:float = setting(1e-5, '04_synthesize', 'δ of the dp-synthetic release; must be at most 1/patients', '(0, 1)')
     dpsyn_sweep:tuple = setting((1.0, 4.0, 8.0), '04_synthesize', 'ε per patient of the table-level sweep: MST and the DP-parameters Bayesian network at each', 'positive numbers')
+    frontier_sweep:tuple = setting((), '05_frontier', 'more ε per patient at which stage 05 also trains the dpsgd and dp-synthetic models (each in dpsyn_sweep): the LLM privacy-utility frontier', 'optional positive numbers')
     base_model:str = setting('smollm2-135m-instruct', '05_finetune', 'the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id')
     ft_precision:str = setting('bf16-mixed', '05_finetune', "'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)
     lora_rank:int = setting(16, '05_finetune', 'rank r of the adapters')
@@ -175,6 +178,7 @@ CHECKS = {  # rule name: check of one value (returns the value to keep)
     'name': _rule(lambda v: isinstance(v, (str, os.PathLike)) and bool(str(v).strip()), "must name something (a non-empty string)", str),
     'names': _rule(lambda v: _is_seq(v) and len(v) > 0 and all(isinstance(x, str) and x for x in v), "must be a non-empty sequence of module names", tuple),
     'positive numbers': _rule(lambda v: _is_seq(v) and len(v) > 0, "must be a non-empty sequence of ε", lambda v: tuple(float(x) for x in v)),
+    'optional positive numbers': _rule(_is_seq, "must be a sequence of ε (empty: none)", lambda v: tuple(float(x) for x in v)),
     'sizes ≥ 20': _rule(lambda v: _is_seq(v) and all(_is_int(x) and x >= 20 for x in v), "must be a sequence of integers ≥ 20", lambda v: tuple(sorted(int(x) for x in v))),
     'sizes ≥ 1': _rule(lambda v: _is_seq(v) and all(_is_int(x) and x >= 1 for x in v), "must be a sequence of integers ≥ 1", lambda v: tuple(sorted(int(x) for x in v))),
     'path': _rule(lambda v: isinstance(v, (str, os.PathLike)), "must be a path", Path),
@@ -190,7 +194,7 @@ def check_setting(f, v):
         if isinstance(rule, tuple):
             if v not in rule: raise _Invalid(f"must be one of {rule}")
             return v
-        if rule == 'positive numbers' and _is_seq(v):  # each ε on its own first, so the message points at the bad one
+        if rule in ('positive numbers', 'optional positive numbers') and _is_seq(v):  # each ε on its own first, so the message points at the bad one
             for i, x in enumerate(v):
                 try: CHECKS['positive'](x)
                 except _Invalid as e: raise ValueError(f"config parameter '{f.name}[{i}]' {e}, got {x!r}") from None
@@ -210,6 +214,8 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
     if get('eval_packet_cases') > get('eval_records'):
         raise ValueError(f"config parameter 'eval_packet_cases' ({get('eval_packet_cases')}) cannot exceed 'eval_records' ({get('eval_records')})")
     if len(set(get('scale_sizes'))) < 2: raise ValueError(f"config parameter 'scale_sizes' needs at least two different sizes, got {get('scale_sizes')!r}")
+    if off := [e for e in get('frontier_sweep') if e not in get('dpsyn_sweep')]:
+        raise ValueError(f"config parameter 'frontier_sweep' has ε {off} not in 'dpsyn_sweep' {get('dpsyn_sweep')}: the dp-synthetic models train on the sweep's MST releases")
     return Config(profile=profile, data=str(data), **kw)
 
 # %% ../nbs/00_core.ipynb #5a94dd47

@@ -77,3 +77,18 @@ def test_clear_errors(base_dir, tmp_path):
     (tmp_path/'bad').mkdir()
     with pytest.raises(BaseModelError, match='no config.json'): resolve_base_model(str(tmp_path/'bad'), tmp_path)
     with pytest.raises(ValueError, match='ft_precision'): get_config('smoke', ft_precision='int8')
+
+def test_make_gpu_check_runs_on_a_cpu(base_dir, tmp_path):
+    "`make gpu-check` (what a lent GPU machine runs) takes the same code path on a CPU at tiny sizes, and the model config alone is enough."
+    import json, subprocess, shutil
+    (tmp_path/'model').mkdir()
+    shutil.copy(Path(base_dir)/'config.json', tmp_path/'model'/'config.json')  # what `make gpu-bundle` carries: the architecture, no weights
+    out = tmp_path/'c.json'
+    r = subprocess.run(['make', '--no-print-directory', 'gpu-check', f"GPU_ARGS=--source {tmp_path/'model'} --steps 1 --warmup 0 --out {out}"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    rep = json.loads(out.read_text())
+    assert rep['tiny'] and rep['weights'] == 'random' and rep['device'] == 'cpu'
+    assert all(v['ok'] and v['tokens_per_s'] > 0 for v in rep['modes'].values()), rep['modes']
+    assert rep['modes']['lora']['tokens_per_step'] == rep['modes']['dpsgd']['tokens_per_step']
+    assert 'DP-SGD time per step against LoRA' in r.stdout

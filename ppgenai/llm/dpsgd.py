@@ -8,13 +8,14 @@ import math, os, time, warnings
 import numpy as np
 import torch
 from ..privacy.dp import PrivacyLedger, check_epsilon, uniform_open01
-from .model import encode_chat, collate, response_token_nll
+from .model import encode_chat, collate, response_token_nll, unwrap
 from .lora import linear_schedule, trainable_parameters
 from ..privacy.audit import one_run_audit
 
 # %% auto #0
 __all__ = ['ACCOUNTANT', 'dpsgd_noise_multiplier', 'dpsgd_charge', 'dpsgd_epsilon', 'poisson_steps', 'unit_micro_batches',
-           'example_losses', 'clipped_unit_sum', 'gaussian_noise', 'noisy_mean', 'train_lora_dpsgd', 'audit_dpsgd']
+           'example_losses', 'clipped_unit_sum', 'gaussian_noise', 'noisy_mean', 'no_checkpointing', 'train_lora_dpsgd',
+           'audit_dpsgd']
 
 # %% ../../nbs/05c_dpsgd.ipynb #f4db979b
 ACCOUNTANT = 'RDP of the Poisson-subsampled Gaussian (opacus.accountants.RDPAccountant; Mironov, Talwar & Zhang 2019)'
@@ -101,6 +102,13 @@ def noisy_mean(total:torch.Tensor, sigma:float, clip:float, batch_size:float, ge
     "The DP-SGD gradient of one step: the sum of the clipped unit gradients `total`, plus N(0, (`sigma`·`clip`)²) noise, over the expected batch."
     return (total + gaussian_noise(total.shape, sigma*clip, generator, device))/batch_size
 
+# %% ../../nbs/05c_dpsgd.ipynb #323b56fa
+def no_checkpointing(model) -> bool:
+    "Turn gradient checkpointing off in `model`, and say whether it was on: opacus' per-sample gradients need one forward pass per backward (a recomputed forward leaves `grad_sample` unset)."
+    on = any(getattr(m, 'gradient_checkpointing', False) is True for m in model.modules())
+    if on: unwrap(model).gradient_checkpointing_disable()
+    return on
+
 # %% ../../nbs/05c_dpsgd.ipynb #1edfbd15
 def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta:float, clip:float=1.0, batch_size:float=8, steps:int=32,
                      lr:float=5e-4, warmup:float=0.1, weight_decay:float=0.0, max_length:int=512, micro_batch:int=8, ledger:PrivacyLedger|None=None,
@@ -129,6 +137,7 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
         raise ValueError(f"a unit has {max(map(len, unit_examples))} conversations, more than max_per_unit={max_per_unit}: bound its contributions first")
     params = [p for p in model.parameters() if p.requires_grad]
     if not params: raise ValueError("the model has no trainable parameters: attach adapters with attach_lora first")
+    checkpointing_off = no_checkpointing(model)
     torch.manual_seed(seed)  # the dropout masks; the noise has its own generator
     device, pad = params[0].device, tok.pad_token_id
     gen = torch.Generator(device=device).manual_seed(noise_seed if noise_seed is not None else int.from_bytes(os.urandom(8), 'little') >> 1)
@@ -136,7 +145,8 @@ def train_lora_dpsgd(model, tok, conversations:list, units, epsilon:float, delta
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, linear_schedule(steps, math.ceil(warmup*steps)))
     gsm = GradSampleModule(model, batch_first=True, loss_reduction='sum', strict=False)
-    log = dict(steps=[], privacy={}, train=dict(examples=len(conversations), units=n, dropped_prompt_too_long=int((~fits).sum()), truncated=sum(e['truncated'] for e in encoded)))
+    log = dict(steps=[], privacy={}, train=dict(examples=len(conversations), units=n, dropped_prompt_too_long=int((~fits).sum()), truncated=sum(e['truncated'] for e in encoded),
+                                                                       gradient_checkpointing='turned off (opacus)' if checkpointing_off else 'off'))
     tokens = examples = 0; train_s = 0.0; seen = set()
     model.train()
     try:

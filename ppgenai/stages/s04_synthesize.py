@@ -4,6 +4,7 @@
 
 # %% ../../nbs/04_synthesize.ipynb #8a3d103e
 from __future__ import annotations
+from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, stage_timer, data_source_description, seed_everything
@@ -16,8 +17,8 @@ from ..privacy.dp import bound_contributions
 from ..synth.fidelity import fidelity_report, detection_auc, tstr, marginal_similarity
 
 # %% auto #0
-__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'dp_table_sweep', 'run_synthesize',
-           'synthetic_quality_figure']
+__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'sweep_release', 'dp_table_sweep',
+           'run_synthesize', 'synthetic_quality_figure']
 
 # %% ../../nbs/04_synthesize.ipynb #faab2757
 def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -41,8 +42,12 @@ DP_SCOPE = {'mst': 'end to end: vocabularies, tree and marginals under DP, per p
 def _mst(cfg:Config, epsilon:float) -> MSTSynthesizer:
     return MSTSynthesizer(epsilon=epsilon, delta=cfg.dpsyn_delta, max_per_unit=cfg.dp_max_admissions, top_k=cfg.synth_top_k, seed=cfg.seed)
 
-def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, fitted:dict|None=None) -> list:
-    "Rows of the sweep: MST and the DP-parameters Bayesian network at each ε per patient of `cfg.dpsyn_sweep`, scored with the `reference` encoder; `fitted` maps ε to an MST already fitted on `train`."
+def sweep_release(cfg:Config, epsilon:float) -> str:
+    "The file, in stage 04's folder, of the MST release at ε per patient `epsilon` of the sweep (at `dpsyn_epsilon`: the dp-synthetic release itself)."
+    return 'mst/synthetic.parquet' if float(epsilon) == cfg.dpsyn_epsilon else f'mst_sweep/eps{float(epsilon):g}/synthetic.parquet'
+
+def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, fitted:dict|None=None, out:Path|None=None) -> list:
+    "Rows of the sweep: MST and the DP-parameters Bayesian network at each ε per patient of `cfg.dpsyn_sweep`, scored with the `reference` encoder; `fitted` maps ε to an MST already fitted on `train`; each MST release (with its ledger) saved under `out` at `sweep_release`."
     m = cfg.dp_max_admissions
     bounded, _ = bound_contributions(train, 'subject_id', m, seed=cfg.seed, name='training admissions')
     rows = []
@@ -53,6 +58,9 @@ def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:
         for name, make in gens:
             g = make()
             syn, _ = drop_empty(g.sample(None, seed=cfg.seed) if name == 'mst' else g.sample(len(bounded), seed=cfg.seed))
+            if name == 'mst' and out is not None and eps not in (fitted or {}):  # what the frontier's dp-synthetic models train on
+                d = (out/sweep_release(cfg, eps)).parent
+                g.save(d); syn.to_parquet(d/'synthetic.parquet', index=False)
             row = dict(generator=name, epsilon_per_patient=float(eps), delta=cfg.dpsyn_delta if name == 'mst' else 0.0, dp_scope=DP_SCOPE[name],
                        records=len(syn), fit_s=round(g.timings['fit_s'], 2))
             if len(syn) < 2:  # nothing to score: at this ε no medication made it into the vocabulary
@@ -138,7 +146,7 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
                                            fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
                                            tstr_mean_gap_points=evaluation['tstr_mean_gap_points'], **({'empty': evaluation['empty']} if 'empty' in evaluation else {}))
         with stage_timer('04_dp_sweep', cfg.ledger_path, **meta):
-            report['dp_sweep'] = dp_table_sweep(cfg, train, test, bn.encoder, fitted={cfg.dpsyn_epsilon: mst})
+            report['dp_sweep'] = dp_table_sweep(cfg, train, test, bn.encoder, fitted={cfg.dpsyn_epsilon: mst}, out=tmp)
         write_json(report['dp_sweep'], tmp/'dp_sweep.json')
         write_json(report, tmp/'report.json')
     SYNTH_STAGE.mark_done(cfg, fp)

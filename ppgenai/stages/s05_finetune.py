@@ -5,6 +5,7 @@
 # %% ../../nbs/05_finetune.ipynb #70e97b7b
 from __future__ import annotations
 import math
+from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from ..mimic.preprocess import instruction_records
 from .s01_preprocess import PREPROCESS_STAGE
 from .s02_dp import DP_STAGE
 from .s03_anonymize import ANON_STAGE
-from .s04_synthesize import SYNTH_STAGE
+from .s04_synthesize import SYNTH_STAGE, sweep_release
 from ..privacy.anonymity import load_key, key_id, link_pseudonyms, HashKeyError
 from ..llm.model import resolve_base_model, load_base_model, generate, release_memory
 from ..llm.lora import attach_lora, train_lora, load_finetuned
@@ -22,10 +23,11 @@ from ..llm.dpsgd import train_lora_dpsgd
 from ..privacy.dp import PrivacyLedger, bound_contributions
 
 # %% auto #0
-__all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS', 'DPSGD_UNPROTECTED',
-           'FINETUNE_STAGE', 'MIN_RELEASE', 'released_path', 'released_table', 'finetune_split', 'linked_split',
-           'conversations', 'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases',
-           'answer_samples', 'release_key', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
+__all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'SWEEP_TAG', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS',
+           'DPSGD_UNPROTECTED', 'FINETUNE_STAGE', 'MIN_RELEASE', 'sweep_variants', 'variant_arm', 'variant_spec',
+           'all_variants', 'released_path', 'released_table', 'finetune_split', 'linked_split', 'conversations',
+           'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases', 'answer_samples',
+           'release_key', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
 
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -41,10 +43,32 @@ MODEL_ONLY = ('dpsgd',)  # variants that release a model only: their data is the
 PROMPT_COLUMNS = ('subject_id', 'hadm_id', 'age', 'gender', 'race_group', 'insurance', 'marital_status', 'admission_type', 'admission_location',
                   'los_days', 'prior_admissions', 'diagnoses', 'procedures', 'medications')
 
+SWEEP_TAG = '-eps'  # a frontier model's name: its arm, the tag, its ε per patient ('dpsgd-eps1')
+
+def sweep_variants(cfg:Config) -> dict:
+    "The frontier's further models, name -> (arm, ε per patient): the dpsgd and dp-synthetic arms at each ε of `cfg.frontier_sweep`."
+    return {f'{arm}{SWEEP_TAG}{e:g}': (arm, float(e)) for e in cfg.frontier_sweep for arm in ('dpsgd', 'dp-synthetic')}
+
+def variant_arm(variant:str) -> str:
+    "The entry of `VARIANTS` a variant name is built on: 'dpsgd' for the frontier's 'dpsgd-eps1', an arm for itself."
+    arm, tag, _ = variant.rpartition(SWEEP_TAG)
+    return arm if tag and arm in VARIANTS else variant
+
+def variant_spec(cfg:Config, variant:str) -> tuple:
+    "`(arm, ε)`: the entry of `VARIANTS` that `variant` is, or is built on, and the ε per patient it is trained at (None: the arm's own setting)."
+    if variant in VARIANTS: return variant, None
+    if variant in (sweep := sweep_variants(cfg)): return sweep[variant]
+    raise ValueError(f"unknown variant {variant!r}: choose from {[*VARIANTS, *sweep]}")
+
+def all_variants(cfg:Config) -> tuple:
+    "Every variant stage 05 trains for `cfg`: `VARIANTS`, then the frontier's."
+    return (*VARIANTS, *sweep_variants(cfg))
+
 def released_path(cfg:Config, variant:str) -> Path:
     "The file of `variant`'s released admissions."
-    if variant not in VARIANTS: raise ValueError(f"unknown variant {variant!r}: choose from {list(VARIANTS)}")
-    stage, name = VARIANTS[variant]
+    arm, eps = variant_spec(cfg, variant)
+    stage, name = VARIANTS[arm]
+    if arm == 'dp-synthetic' and eps is not None: name = sweep_release(cfg, eps)  # the sweep's MST release at that ε
     path = cfg.stage_dir(stage)/name
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage {stage} first (make reproduce runs the stages in order)")
     return path
@@ -56,7 +80,7 @@ def released_table(cfg:Config, variant:str) -> pd.DataFrame:
     df = pd.read_parquet(path)
     missing = [c for c in PROMPT_COLUMNS if c not in df]
     if missing: raise ValueError(f"{path}: column(s) {missing} missing; a conversation needs {list(PROMPT_COLUMNS)}")
-    if variant in ('raw', 'dpsgd'): df = df[df.split == 'train']
+    if variant_spec(cfg, variant)[0] in ('raw', 'dpsgd'): df = df[df.split == 'train']
     return df.reset_index(drop=True)
 
 # %% ../../nbs/05_finetune.ipynb #a68837c9
@@ -160,9 +184,9 @@ def release_key(cfg:Config, key:bytes|None) -> bytes:
 def _round(x, n:int=4): return None if x is None else round(x, n)
 
 def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
-    args = (cfg.ft_train_records, cfg.ft_val_records, cfg.seed)
-    if variant == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
-    if variant == 'dpsgd':  # the bounded admissions the local-DP release keeps, split the same way; DP-SGD validates on nothing
+    args, arm = (cfg.ft_train_records, cfg.ft_val_records, cfg.seed), variant_spec(cfg, variant)[0]
+    if arm == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
+    if arm == 'dpsgd':  # the bounded admissions the local-DP release keeps, split the same way; DP-SGD validates on nothing
         train, _ = finetune_split(bound_contributions(released_table(cfg, variant), 'subject_id', cfg.dp_max_admissions, cfg.seed)[0], *args)
         return train, train.iloc[:0]
     return finetune_split(released_table(cfg, variant), *args)
@@ -171,8 +195,9 @@ FINETUNE_STAGE = Stage('05_finetune', 'ppgenai.stages.s05_finetune', settings=('
 
 MIN_RELEASE = 2  # a release with fewer admissions trains no model (its conversations could not even be split)
 
-def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
-    "Run stage 05 for `cfg` on `variants` (each cached on its own; `key`: stage 03's hash key, default `load_key()`); return the stage report."
+def run_finetune(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
+    "Run stage 05 for `cfg` on `variants` (default `all_variants(cfg)`; each cached on its own; `key`: stage 03's hash key, default `load_key()`); return the stage report."
+    variants = all_variants(cfg) if variants is None else tuple(variants)
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     paths = {v: released_path(cfg, v) for v in variants}  # every release must exist before anything trains
     out = FINETUNE_STAGE.dir(cfg)
@@ -183,19 +208,21 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
         vdir = out/v
         if (rows := len(released_table(cfg, v))) < MIN_RELEASE:  # e.g. a DP release at a small ε on a small cohort
             report['variants'][v] = dict(skipped=f"{paths[v].relative_to(cfg.artifacts_dir)} holds {rows} admission(s): no model is trained on it"); continue
-        private = cfg.select(*DPSGD_SETTINGS) if v == 'dpsgd' else None
+        arm, eps = variant_spec(cfg, v)
+        vcfg = replace(cfg, dpsgd_epsilon=eps) if arm == 'dpsgd' and eps is not None else cfg  # a frontier model: the arm at that ε
+        private = vcfg.select(*DPSGD_SETTINGS) if arm == 'dpsgd' else None
         fp = keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), private, inputs=())  # each model on its own release only
         cached = not force and FINETUNE_STAGE.is_cached(cfg, fp, sub=v, outputs=FT_OUTPUTS)
         if not cached:
             train, val = _split(cfg, v, release_key(cfg, key) if v == 'anonymised' else None)
             with FINETUNE_STAGE.timer(cfg, v) as rec:
-                if v == 'dpsgd': model, tok, log, ledger = finetune_dpsgd(cfg, base_ref, train, progress=progress)
+                if arm == 'dpsgd': model, tok, log, ledger = finetune_dpsgd(vcfg, base_ref, train, progress=progress)
                 else: (model, tok, log), ledger = finetune_variant(cfg, base_ref, train, val, progress=progress), None
                 rec['rows_in'] = len(train)
             samples = answer_samples(cfg, model, tok)
             log = dict(variant=v, release=str(paths[v].relative_to(cfg.artifacts_dir)), base_model=cfg.base_model,
                        base_weights=read_json(Path(base_ref)/'ppgenai_export.json')['note'] if (Path(base_ref)/'ppgenai_export.json').exists() else None,
-                       settings=cfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if private else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'], **log)
+                       settings=vcfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if private else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'], **log)
             with atomic_dir(vdir) as tmp:
                 model.save_pretrained(tmp/'adapter')
                 records = dict(train=dict(hadm_id=_ids(train.hadm_id), subject_id=_ids(train.subject_id)),
@@ -214,16 +241,19 @@ def run_finetune(cfg:Config, variants=tuple(VARIANTS), key:bytes|None=None, forc
                                      wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'])
         if 'privacy' in log: report['variants'][v].update(epsilon=round(log['privacy']['epsilon'], 4), delta=log['privacy']['delta'], unit='patient',
                                                           noise_multiplier=round(log['privacy']['noise_multiplier'], 4), sample_rate=log['privacy']['sample_rate'])
+        if arm == 'dp-synthetic':  # the release's own guarantee, which the model inherits (post-processing)
+            spent = read_json(paths[v].parent/'ledger.json')['spent']
+            report['variants'][v].update(epsilon=round(spent['epsilon'], 4), delta=spent['delta'], unit='patient')
     write_json(report, out/'report.json')
     FINETUNE_STAGE.mark_done(cfg, FINETUNE_STAGE.key(cfg, keys, inputs=()), variants=list(keys))  # what stage 06 keys on: these models
     return report
 
 def trained_variants(cfg:Config) -> tuple:
-    "The variants stage 05 trained a model for, in `VARIANTS` order: every one it ran, but a release too small to train on."
+    "The variants stage 05 trained a model for, in `all_variants` order: every one it ran, but a release too small to train on."
     path = FINETUNE_STAGE.dir(cfg)/'report.json'
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 05 first")
     done = read_json(path)['variants']
-    return tuple(v for v in VARIANTS if v in done and 'skipped' not in done[v])
+    return tuple(v for v in all_variants(cfg) if v in done and 'skipped' not in done[v])
 
 # %% ../../nbs/05_finetune.ipynb #26b4d338
 def finetuned_model(cfg:Config, variant:str) -> tuple:

@@ -13,7 +13,7 @@ from .s02_dp import DP_STAGE
 from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
-from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants)
+from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, roc_table
@@ -31,7 +31,7 @@ ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised')  # models traine
 
 def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     "{'train': [...], 'val': [...]}: the real admissions (hadm_id) behind the records that trained and validated `variant`'s model."
-    if variant not in ROW_LINKED: raise ValueError(f"{variant!r} was trained on rows of no real patient; row-linked variants are {ROW_LINKED}")
+    if variant_spec(cfg, variant)[0] not in ROW_LINKED: raise ValueError(f"{variant!r} was trained on rows of no real patient; row-linked variants are {ROW_LINKED}")
     path = cfg.stage_dir('05_finetune')/variant/'records.json'
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 05 (run_finetune) for {variant!r} first")
     rec = read_json(path)
@@ -47,7 +47,7 @@ def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
     variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     adm = pd.read_parquet(released_path(cfg, 'raw'))
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
-    linked = [v for v in variants if v in ROW_LINKED]
+    linked = [v for v in variants if variant_spec(cfg, v)[0] in ROW_LINKED]  # the frontier's dpsgd models too
     used = {v: trained_admissions(cfg, v, key if v == 'anonymised' else None) for v in linked}
     pool = set(train.hadm_id)
     for u in used.values(): pool &= set(u['train'])
@@ -153,7 +153,7 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
     if len(x['population']) >= 4: scores['domias'] = domias_scores(x['released'], x['population'], np.r_[x['members'], x['nonmembers']])
     for attack, s in scores.items():
         r, roc = _attack_rows(attack, s, n, cfg); rows += r; rocs.append(roc)
-    if variant in ROW_LINKED:
+    if variant_spec(cfg, variant)[0] in ROW_LINKED:
         targets = sets['members']
         truth = _truth(cfg, variant, released, targets, key)
         link = linkage_attack(targets, released, truth, generalised=gen, age_band=cfg.age_band, return_hits=True)
@@ -203,7 +203,7 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
         del prefix
         for v in variants:
             r, c = model_attacks(cfg, v, stats, responses, n); rows += r; rocs += c
-            if v in MODEL_ONLY: continue  # no table released: only the model is attacked
+            if variant_spec(cfg, v)[0] in MODEL_ONLY: continue  # no table released: only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
         rec['rows_in'] = 2*n
     results = pd.DataFrame(rows)[['variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers']]

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import Config, read_json, save_figure, figure_name, data_source_description, atomic_write
+from .s05_finetune import variant_arm
 from .s06_mia import mia_figure
 from ..evaluation.human import CRITERIA, PROXY_RATER
 
@@ -137,32 +138,36 @@ FRONTIER_ARMS = ('dpsgd', 'dp-synthetic')  # the arms whose ε covers what the m
 FRONTIER_REFERENCES = ('raw', 'anonymised', 'ldp-demographics', 'bayesnet', 'diffusion')
 
 def frontier_points(text:pd.DataFrame, mia:pd.DataFrame, epsilons:dict) -> pd.DataFrame:
-    "One row per (model, measure): value and interval, with the model's ε per patient (`epsilons`; inf for raw, NaN for no guarantee)."
+    "One row per (model, measure): value and interval, the model's ε per patient (`epsilons`; inf for raw, NaN for no guarantee) and its arm."
     t = text[text.metric.isin(['perplexity', 'med_f1', 'rougeL'])][['model', 'metric', 'value', 'low', 'high']]
     m = mia[(mia.target == 'language model') & (mia.attack == 'ref_model') & (mia.metric == 'auc')]
     m = m.rename(columns={'variant': 'model'}).assign(metric='membership AUC (ref_model)')[['model', 'metric', 'value', 'low', 'high']]
     out = pd.concat([t, m], ignore_index=True)
     out['epsilon'] = out.model.map(lambda v: epsilons.get(v, np.inf if v == 'raw' else np.nan))
-    return out[out.model.isin([*FRONTIER_ARMS, *FRONTIER_REFERENCES])].reset_index(drop=True)
+    out['arm'] = out.model.map(variant_arm)  # a frontier model ('dpsgd-eps1') is a point on its arm's line
+    return out[out.arm.isin(FRONTIER_ARMS) | out.model.isin(FRONTIER_REFERENCES)].reset_index(drop=True)
 
 def frontier_figure(points:pd.DataFrame, source:str):
     "Utility and membership leakage of the fine-tuned models against ε per patient."
     import matplotlib.pyplot as plt
     measures = ['perplexity', 'med_f1', 'rougeL', 'membership AUC (ref_model)']
     fig, ax = plt.subplots(1, 4, figsize=(17, 4.2))
-    dp = points[points.model.isin(FRONTIER_ARMS)]
+    dp = points[points.arm.isin(FRONTIER_ARMS)]
     top = max(16.0, 2*float(dp.epsilon.max())) if len(dp) else 16.0  # where ε = ∞ is drawn
+    ticks = sorted(set(dp.epsilon.dropna().round(2))) or [1.0]
+    lo = min(ticks)
     for a, meas in zip(ax, measures):
         d = points[points.metric == meas]
-        for k, (v, g) in enumerate(d[d.model.isin(FRONTIER_ARMS)].groupby('model', sort=False)):
+        for k, (v, g) in enumerate(d[d.arm.isin(FRONTIER_ARMS)].groupby('arm', sort=False)):  # one line per arm through its ε
             g = g.sort_values('epsilon')
-            a.errorbar(g.epsilon, g.value, yerr=[g.value - g.low, g.high - g.value], fmt='o-', capsize=3, color=f'C{k}', label=v)
+            a.errorbar(g.epsilon*1.07**k, g.value, yerr=[g.value - g.low, g.high - g.value], fmt='o-', capsize=3, color=f'C{k}', label=v)
         raw = d[d.model == 'raw']
         if len(raw): a.errorbar([top], raw.value, yerr=[raw.value - raw.low, raw.high - raw.value], fmt='k*', ms=10, capsize=3, label='raw (ε = ∞)')
         for k, (_, r) in enumerate(d[d.model.isin(FRONTIER_REFERENCES[1:])].iterrows()):
             a.axhline(r.value, color=f'C{k + 2}', ls=':', lw=1.2, label=f'{r.model} (no ε on the model)')
         if meas.startswith('membership'): a.axhline(0.5, color='k', lw=0.6)
-        a.set(xscale='log', xlabel='ε per patient', title=meas)
+        a.set(xscale='log', xlabel='ε per patient (arms drawn side by side)', title=meas, xlim=(lo/1.6, top*1.6))
+        a.set_xticks([*ticks, top], [*(f'{e:g}' for e in ticks), '∞']); a.minorticks_off()
     ax[0].legend(fontsize=7); ax[3].legend(fontsize=7)
     fig.suptitle(f'Privacy–utility frontier of the fine-tuned model (one training run per point) — {source}', fontsize=10); fig.tight_layout()
     return fig
@@ -188,11 +193,8 @@ def scalability_figure(runs:pd.DataFrame, summary:pd.DataFrame, source:str):
 
 # %% ../../nbs/08_figures.ipynb #194f9f6c
 def frontier_epsilons(results:dict) -> dict:
-    "The ε per patient of each frontier arm, from the stage reports (05 for DP-SGD, 04 for MST)."
-    out = {}
-    if 'dpsgd' in results['finetune']['variants']: out['dpsgd'] = float(results['finetune']['variants']['dpsgd']['epsilon'])
-    if 'mst' in results['synthetic']['generators']: out['dp-synthetic'] = float(results['synthetic']['generators']['mst']['epsilon_per_patient'])
-    return out
+    "The ε per patient of each model whose guarantee covers what it learned, from stage 05's report (DP-SGD's accountant, MST's ledger)."
+    return {v: float(r['epsilon']) for v, r in results['finetune']['variants'].items() if 'epsilon' in r}
 
 def draw_figures(cfg:Config) -> list:
     "Draw and save every stage-08 figure of `cfg` from the results files; return their names."
