@@ -176,11 +176,11 @@ def format_check(r:dict) -> str:
     return '\n'.join(lines)
 
 def main(argv=None):
-    "`python -c 'from ppgenai.llm.gpucheck import main; main()' [--profile P] [--tiny] [--steps N] [--out FILE]`"
+    "`python -c 'from ppgenai.llm.gpucheck import main; main()' [--profile P] [--tiny | --full] [--steps N] [--out FILE]`"
     import argparse
     p = argparse.ArgumentParser(prog='gpu-check', description=gpu_check.__doc__)
     p.add_argument('--profile', default='paper'); p.add_argument('--source', default=None); p.add_argument('--device', default=None)
-    p.add_argument('--tiny', action='store_true', default=None); p.add_argument('--steps', type=int, default=10); p.add_argument('--warmup', type=int, default=3)
+    p.add_argument('--tiny', action='store_true', default=None); p.add_argument('--full', dest='tiny', action='store_false', help="the profile's sizes even on a CPU"); p.add_argument('--steps', type=int, default=10); p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--out', default=None)
     a = p.parse_args(argv)
     t0 = time.perf_counter()
