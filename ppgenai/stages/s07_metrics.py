@@ -10,7 +10,7 @@ import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
 from ..mimic.hosp import sha256_file
 from .s01_preprocess import PREPROCESS_STAGE
-from .s05_finetune import VARIANTS, FINETUNE_STAGE, released_path, conversations, finetune_split, trained_variants
+from .s05_finetune import FINETUNE_STAGE, released_path, conversations, finetune_split, trained_variants
 from .s06_mia import MIA_STAGE, scored_models, load_token_stats
 from ..llm.model import generate, release_memory
 from .s02_dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
@@ -22,11 +22,10 @@ from ..evaluation.human import (rating_packet, write_packet, read_ratings, proxy
 from ..evaluation.scaling import scaling_runs, scaling_summary
 
 # %% auto #0
-__all__ = ['MODELS', 'METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases', 'model_answers',
+__all__ = ['METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases', 'model_answers',
            'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'scaling', 'run_metrics']
 
 # %% ../../nbs/07_metrics.ipynb #ac16dfc2
-MODELS = ('base', *VARIANTS)  # the base model is the floor every fine-tuned model should beat
 METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
                    'scaling_runs.parquet', 'scaling_summary.parquet', 'report.json')  # in the stage's results/ folder
 GENERATION_SETTINGS = settings_of('generation')
