@@ -10,7 +10,7 @@ from .schema import TableError, read_table, write_table, check_output, KINDS
 from .core import write_json
 
 # %% auto #0
-__all__ = ['parse_bounds', 'parse_pairs', 'read_texts', 'build_parser', 'main']
+__all__ = ['parse_bounds', 'parse_pairs', 'read_text_groups', 'read_texts', 'build_parser', 'main']
 
 # %% ../nbs/00b_cli.ipynb #5a6f197e
 def _split(text:str, option:str) -> tuple:
@@ -102,6 +102,21 @@ def _cmd_evaluate(a) -> str:
             + (f", TSTR gap {rep['utility']['gap_points']:.1f} points" if rep['utility'] else '')
             + f"; closer to train than holdout {p['share_closer_to_train']:.3f}, membership AUC {p['membership']['auc']['value']:.3f} -> {a.output}")
 
+def read_text_groups(path:str|Path, column:str|None, group:str) -> tuple:
+    "(texts, groups): the non-empty texts of `column` of a CSV/Parquet table and, on each one's row, the value of `group` (the patient)."
+    if Path(path).suffix.lower() == '.txt': raise TableError(f"--group-column: {path} is a .txt file; the patient of each text needs a table")
+    df = read_table(path)
+    if group not in df.columns: raise TableError(f"--group-column: column {group!r} not in {path}")
+    if column is None:
+        others = [c for c in df.columns if c != group]
+        if len(others) != 1: raise TableError(f"{path}: has {len(others)} columns besides {group!r}; say which holds the texts with --text-column")
+        column = others[0]
+    if column not in df.columns: raise TableError(f"--text-column: column {column!r} not in {path}")
+    kept = df[df[column].notna()]
+    if not len(kept): raise TableError(f"{path}: no texts")
+    if kept[group].isna().any(): raise TableError(f"--group-column: {int(kept[group].isna().sum())} text(s) of {path} have no {group!r}")
+    return kept[column].astype(str).tolist(), kept[group].astype(str).tolist()
+
 def read_texts(path:str|Path, column:str|None=None) -> list:
     "Texts from a .txt file (one per line, blank lines skipped) or a column of a CSV/Parquet file."
     path = Path(path)
@@ -121,9 +136,11 @@ def read_texts(path:str|Path, column:str|None=None) -> list:
 def _cmd_mia(a) -> str:
     from ppgenai.evaluation.reports import llm_membership_report
     if Path(a.output).suffix.lower() != '.json': raise TableError(f"--output: {a.output}: the report is a .json file")
-    members, nonmembers = read_texts(a.members, a.text_column), read_texts(a.nonmembers, a.text_column)
+    if a.group_column:
+        (members, mg), (nonmembers, ng) = (read_text_groups(p, a.text_column, a.group_column) for p in (a.members, a.nonmembers))
+    else: (members, nonmembers), mg, ng = (read_texts(p, a.text_column) for p in (a.members, a.nonmembers)), None, None
     rep = llm_membership_report(a.model, members, nonmembers, reference=a.reference, max_length=a.max_length, batch_size=a.batch_size,
-                                seed=a.seed, progress=not a.quiet)
+                                seed=a.seed, progress=not a.quiet, member_groups=mg, nonmember_groups=ng)
     write_json(rep, a.output)
     best = max((r for r in rep['attacks'] if r['metric'] == 'auc'), key=lambda r: r['value'])
     return f"{len(rep['attacks'])//max(1, len({r['metric'] for r in rep['attacks']}))} attacks on {len(members)} + {len(nonmembers)} texts; best AUC {best['value']:.3f} ({best['attack']}) -> {a.output}"
@@ -191,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--members', required=True, help='texts it was trained on: a .txt file (one per line) or a table')
     s.add_argument('--nonmembers', required=True, help='texts it was not trained on, the same way')
     s.add_argument('--text-column', help='the column holding the texts, for tables')
+    s.add_argument('--group-column', help="the column holding each text's patient, for tables: the intervals then resample patients, not texts")
     s.add_argument('--reference', help='a reference model (same tokenizer) for the calibrated attack')
     s.add_argument('--max-length', type=int, default=1024); s.add_argument('--batch-size', type=int, default=8)
     s.add_argument('-o', '--output', required=True, help='the report (.json)'); s.add_argument('--seed', type=int, default=0)

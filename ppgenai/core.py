@@ -20,7 +20,7 @@ __all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'pro
 PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
-                  gen_max_new_tokens=48, mia_records=24, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
+                  gen_max_new_tokens=48, mia_records=24, mia_calibration_records=8, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
                   scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20,
                   # a few hundred patients keep no DP vocabulary at ε = 8 (the thresholds ask for ~160 patients): the smoke runs
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
@@ -112,6 +112,7 @@ class Config:
     gen_batch_size:int = setting(16, 'generation', 'prompts per generation batch')
     gen_repetition_penalty:float = setting(1.2, 'generation', '>1 discourages repeating a token (small models loop on lists under greedy decoding); 1: off')
     mia_records:int = setting(200, '06_mia', 'most members (and as many non-members) membership inference tests')
+    mia_calibration_records:int = setting(50, '06_mia', "members (and as many non-members) of other patients on which each model's strongest attack is chosen, apart from the evaluation set; 0: none", 'non-negative int')
     mia_min_k:float = setting(0.2, '06_mia', 'share of least likely tokens the Min-K% attacks average', '(0, 1]')
     mia_bootstrap:int = setting(1000, '06_mia', 'bootstrap resamples behind each attack interval')
     mia_batch_size:int = setting(8, '06_mia', 'conversations per scoring batch')

@@ -3,9 +3,9 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from ppgenai.evaluation.text import perplexity, parse_medications, medication_prf, recommendation_scores, summarise_scores, bootstrap_ci
+from ppgenai.evaluation.text import perplexity, parse_medications, medication_prf, recommendation_scores, summarise_scores
 from ppgenai.evaluation.human import (rating_packet, write_packet, read_ratings, summarise_ratings, rater_agreement, proxy_ratings, DrugKnowledge,
-                                      RatingsError, CRITERIA, RATING_COLUMNS, PROXY_RATER)
+                                      RatingsError, CRITERIA, RATING_COLUMNS, PROXY_RATER, PROXY_CHECKS)
 from ppgenai.evaluation.scaling import growth_exponent, scaling_summary
 
 def test_hand_checked_text_metrics():
@@ -79,7 +79,8 @@ def test_proxy_rubric_on_own_tables():
     pr = proxy_ratings(cases, answers, kn)
     assert set(pr.rater) == {PROXY_RATER}
     by = pr.pivot_table(index='model', columns='criterion', values='score')
-    assert (by.loc['right'] == 5).all() and by.loc['wrong', 'relevance'] == 1 and by.loc['wrong', 'completeness'] == 1
+    assert (by.loc['right'] == 1).all() and by.loc['wrong', 'diagnosis_cooccurrence'] == 0 and by.loc['wrong', 'recall'] == 0
+    assert set(by.columns) == set(PROXY_CHECKS) and not set(by.columns) & set(CRITERIA)  # named for what they compute, not as rubric criteria
 
 def test_growth_exponents():
     runs = pd.DataFrame(dict(stage='s', rows=[1e3, 1e4, 1e5], wall_s=[0.2, 2.0, 20.0], peak_over_start_mb=[10, 100, 1000], status='ok'))

@@ -45,9 +45,13 @@ def encoded_token_stats(model, encoded:list, pad_id:int, batch_size:int=8, progr
     return out
 
 # %% ../../nbs/06b_llm_attacks.ipynb #9e288287
-def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False, prefix:PrefixCache|None=None) -> list:
-    "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token under `model`."
+def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8, progress:bool=False, prefix:PrefixCache|None=None,
+                min_response:int=0) -> list:
+    "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token within `max_length` under `model` (`min_response`: score at least that many response tokens of a conversation whose prompt fills `max_length`, else it is an error)."
     encoded = [encode_chat(tok, c, max_length) for c in conversations]
+    if min_response > 0:
+        encoded = [e if len(e['input_ids']) - e['n_prompt'] >= min(min_response, 1) else encode_chat(tok, c, e['n_prompt'] + min_response)
+                   for e, c in zip(encoded, conversations)]
     if any(e['n_prompt'] >= len(e['input_ids']) for e in encoded): raise ValueError(f"a conversation has no response tokens within max_length={max_length}")
     return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress, prefix)
 
@@ -61,7 +65,7 @@ def text_token_stats(model, tok, texts, max_length:int=1024, batch_size:int=8, p
 
 # %% ../../nbs/06b_llm_attacks.ipynb #1b557bb4
 LLM_ATTACKS = ('loss', 'zlib', 'min_k', 'min_k_pp', 'ref_base', 'ref_model')
-SCORE_MAX_LENGTH = 1024  # tokens a record is scored within: every prompt (at most 15 diagnoses, 10 procedures) fits, whatever length training cut at
+SCORE_MAX_LENGTH = 1024  # default scoring length here and in the scaling runs: every prompt (at most 15 diagnoses, 10 procedures) fits; stage 06 scores within the length training cut at
 
 def min_k_mean(values:np.ndarray, k:float=0.2) -> float:
     "The mean of the lowest `k` share (at least one) of `values`."

@@ -6,9 +6,10 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
+from ..bootstrap import cluster_weights, percentile_interval
 
 # %% auto #0
-__all__ = ['FPR_TARGETS', 'auc', 'tpr_at_fpr', 'roc_table', 'attack_metrics']
+__all__ = ['FPR_TARGETS', 'auc', 'tpr_at_fpr', 'roc_table', 'attack_metrics', 'attack_difference']
 
 # %% ../../nbs/06a_attack_metrics.ipynb #39f6789c
 def _as_scores(a, name:str) -> np.ndarray:
@@ -43,23 +44,49 @@ def roc_table(members, nonmembers, max_points:int=400) -> pd.DataFrame:
 # %% ../../nbs/06a_attack_metrics.ipynb #33c8ab6d
 FPR_TARGETS = (0.01, 0.001)  # the low false-positive rates a TPR is reported at
 
-def _auc_rows(m:np.ndarray, n:np.ndarray) -> np.ndarray:
-    "AUC of each row pair of the score matrices `m` (B × members) and `n` (B × non-members)."
-    both = np.concatenate([m, n], axis=1)
-    ranks = pd.DataFrame(both.T).rank().to_numpy().T[:, :m.shape[1]]
-    return (ranks.sum(1) - m.shape[1]*(m.shape[1] + 1)/2) / (m.shape[1]*n.shape[1])
+def _wauc(m:np.ndarray, n:np.ndarray, wm:np.ndarray, wn:np.ndarray) -> np.ndarray:
+    "The AUC under each row of record weights `wm` (B × members) and `wn` (B × non-members)."
+    order = np.argsort(n, kind='stable')
+    ns, cum = n[order], np.concatenate([np.zeros((len(wn), 1)), np.cumsum(wn[:, order], axis=1)], axis=1)
+    lo, hi = np.searchsorted(ns, m, 'left'), np.searchsorted(ns, m, 'right')
+    below = cum[:, lo] + 0.5*(cum[:, hi] - cum[:, lo])  # weight of non-members under each member, ties half
+    return (wm*below).sum(1) / (wm.sum(1)*cum[:, -1])
 
-def _tpr_rows(m:np.ndarray, n:np.ndarray, fpr:float) -> np.ndarray:
-    threshold = np.sort(n, axis=1)[:, n.shape[1] - 1 - int(np.floor(fpr*n.shape[1]))]
-    return (m > threshold[:, None]).mean(1)
+def _wtpr(m:np.ndarray, n:np.ndarray, wm:np.ndarray, wn:np.ndarray, fpr:float) -> np.ndarray:
+    "The TPR at `fpr` under each row of record weights: the threshold is the (k+1)-th largest drawn non-member score, k = floor(fpr × non-members drawn)."
+    order = np.argsort(-n, kind='stable')
+    cum = np.cumsum(wn[:, order], axis=1)
+    k = np.floor(fpr*cum[:, -1] + 1e-9)
+    threshold = n[order][(cum > k[:, None]).argmax(1)]
+    return (wm*(m[None, :] > threshold[:, None])).sum(1) / wm.sum(1)
 
-def attack_metrics(members, nonmembers, fprs=FPR_TARGETS, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> dict:
-    "AUC and TPR at each of `fprs`, each as (value, low, high) with a (1 - `alpha`) stratified bootstrap interval."
+def _weights(scores:np.ndarray, groups, name:str, n_boot:int, seed:int) -> np.ndarray:
+    if groups is not None and len(groups) != len(scores): raise ValueError(f"{name}_groups: {len(groups)} labels for {len(scores)} {name}")
+    return cluster_weights(groups, n_boot, seed, n=len(scores))
+
+def attack_metrics(members, nonmembers, fprs=FPR_TARGETS, n_boot:int=1000, alpha:float=0.05, seed:int=0,
+                   member_groups=None, nonmember_groups=None) -> dict:
+    "AUC and TPR at each of `fprs`, each as (value, low, high) with a (1 - `alpha`) bootstrap interval resampling members and non-members apart — by patient (`*_groups`) when given."
     if not 0 < alpha < 1: raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     m, n = _as_scores(members, 'members'), _as_scores(nonmembers, 'nonmembers')
-    rng = np.random.default_rng(seed)
-    bm, bn = m[rng.integers(0, len(m), (n_boot, len(m)))], n[rng.integers(0, len(n), (n_boot, len(n)))]
-    ci = lambda b: tuple(float(v) for v in np.quantile(b, [alpha/2, 1 - alpha/2]))
-    out = dict(auc=(auc(m, n), *ci(_auc_rows(bm, bn))))
-    for f in fprs: out[f'tpr@{f:g}'] = (tpr_at_fpr(m, n, f), *ci(_tpr_rows(bm, bn, f)))
-    return out | dict(members=len(m), nonmembers=len(n))
+    wm = _weights(m, member_groups, 'members', n_boot, seed)
+    wn = _weights(n, nonmember_groups, 'nonmembers', n_boot, seed + 1)
+    out = dict(auc=(auc(m, n), *percentile_interval(_wauc(m, n, wm, wn), alpha)))
+    for f in fprs: out[f'tpr@{f:g}'] = (tpr_at_fpr(m, n, f), *percentile_interval(_wtpr(m, n, wm, wn, f), alpha))
+    clusters = lambda g, x: len(x) if g is None else int(pd.Series(np.asarray(g, dtype=object)).nunique())
+    return out | dict(members=len(m), nonmembers=len(n), member_units=clusters(member_groups, m), nonmember_units=clusters(nonmember_groups, n))
+
+# %% ../../nbs/06a_attack_metrics.ipynb #3c191f5e
+def attack_difference(members_a, nonmembers_a, members_b, nonmembers_b, fprs=FPR_TARGETS, n_boot:int=1000, alpha:float=0.05, seed:int=0,
+                      member_groups=None, nonmember_groups=None) -> dict:
+    "AUC and TPR at each of `fprs` of attack scores `a` minus those of `b` on the same records, each as (difference, low, high) on shared resamples (by patient with `*_groups`)."
+    if not 0 < alpha < 1: raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    ma, na, mb, nb = (_as_scores(x, k) for x, k in ((members_a, 'members_a'), (nonmembers_a, 'nonmembers_a'), (members_b, 'members_b'), (nonmembers_b, 'nonmembers_b')))
+    if (len(ma), len(na)) != (len(mb), len(nb)):
+        raise ValueError(f"attack_difference: {len(ma)}/{len(na)} members/non-members against {len(mb)}/{len(nb)}: a paired comparison needs the same records")
+    wm = _weights(ma, member_groups, 'members', n_boot, seed)
+    wn = _weights(na, nonmember_groups, 'nonmembers', n_boot, seed + 1)
+    out = dict(auc=(auc(ma, na) - auc(mb, nb), *percentile_interval(_wauc(ma, na, wm, wn) - _wauc(mb, nb, wm, wn), alpha)))
+    for f in fprs:
+        out[f'tpr@{f:g}'] = (tpr_at_fpr(ma, na, f) - tpr_at_fpr(mb, nb, f), *percentile_interval(_wtpr(ma, na, wm, wn, f) - _wtpr(mb, nb, wm, wn, f), alpha))
+    return out | dict(members=len(ma), nonmembers=len(na))

@@ -11,21 +11,24 @@ from ..mimic.hierarchies import generalise, QUASI_IDENTIFIERS
 from ..mimic.icd import rollup_codes
 
 # %% auto #0
-__all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'MISSING', 'DCR_QUANTILES', 'table_view', 'DistanceEncoder', 'nearest',
-           'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack']
+__all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'TABLE_SETS', 'MISSING', 'DCR_QUANTILES', 'table_view', 'DistanceEncoder',
+           'nearest', 'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack']
 
 # %% ../../nbs/06c_table_attacks.ipynb #56df2715
 TABLE_NUMERIC = {'age': None, 'los_days': np.log1p, 'prior_admissions': np.log1p}  # column: transform before standardising
 TABLE_CATEGORICAL = SYNTH_CATEGORICAL
+TABLE_SETS = ('diagnosis_codes', 'procedure_codes', 'medications')  # list columns of an admission the attacks read
 
 def table_view(df:pd.DataFrame, generalised:dict|None=None, age_band:int=5) -> pd.DataFrame:
-    "The columns the table attacks compare, diagnoses rolled up to categories; `generalised`: {column: level} of a k-anonymous release."
-    need = [*TABLE_NUMERIC, *TABLE_CATEGORICAL, 'diagnosis_codes']
+    "The columns the table attacks compare — diagnoses and procedures rolled up to categories, the medication names; `generalised`: {column: level} of a k-anonymous release."
+    need = [*TABLE_NUMERIC, *TABLE_CATEGORICAL, *TABLE_SETS]
     missing = [c for c in need if c not in df]
     if missing: raise KeyError(f"column(s) {missing} missing: the table attacks compare {need}")
-    out = df[need[:-1]].reset_index(drop=True)
+    out = df[need[:-len(TABLE_SETS)]].reset_index(drop=True)
     for c, level in (generalised or {}).items(): out[c] = generalise(df.reset_index(drop=True), c, level, age_band)
     out['diagnoses'] = rollup_codes(df.diagnosis_codes.reset_index(drop=True))[0]
+    out['procedures'] = rollup_codes(df.procedure_codes.reset_index(drop=True), 'procedure')[0]
+    out['medications'] = [list(v) if v is not None else [] for v in df.medications]
     return out
 
 
@@ -34,7 +37,7 @@ MISSING = '<missing>'  # the level a missing category takes: a gap is compared l
 
 class DistanceEncoder:
     "Rows as float32 points for Euclidean distance, fitted on real rows: numbers (after `numeric[c]`, e.g. `np.log1p`) standardised, with a 0/1 flag where the real rows have gaps; categories one-hot and `sets` (list columns) multi-hot over their `top_items` most frequent items, both at 1/√2, so one differing value moves a row by exactly 1."
-    def __init__(self, numeric:dict|None=None, sets=('diagnoses',), top_items:int=64):
+    def __init__(self, numeric:dict|None=None, sets=('diagnoses', 'procedures', 'medications'), top_items:int=64):
         self.numeric_spec, self.sets, self.top_items = (TABLE_NUMERIC if numeric is None else dict(numeric)), tuple(sets), top_items
     def fit(self, real:pd.DataFrame) -> DistanceEncoder:
         self.columns = list(real.columns)

@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 from ..core import atomic_dir, atomic_write
 from ..mimic.icd import icd_category
-from .text import parse_medications, bootstrap_ci
+from .text import parse_medications
+from ..bootstrap import bootstrap_ci
 
 # %% auto #0
-__all__ = ['RUBRIC', 'CRITERIA', 'SCALE', 'PROXY_RATER', 'RATING_COLUMNS', 'RatingsError', 'rating_packet', 'write_packet',
-           'read_ratings', 'summarise_ratings', 'rater_agreement', 'DrugKnowledge', 'proxy_checks', 'proxy_ratings']
+__all__ = ['RUBRIC', 'CRITERIA', 'SCALE', 'PROXY_RATER', 'RATING_COLUMNS', 'PROXY_CHECKS', 'RatingsError', 'rating_packet',
+           'write_packet', 'read_ratings', 'summarise_ratings', 'rater_agreement', 'DrugKnowledge', 'proxy_checks',
+           'proxy_ratings']
 
 # %% ../../nbs/07b_human_eval.ipynb #be44f62f
 RUBRIC = {  # criterion: (question, what 1 means, what 5 means)
@@ -178,29 +180,35 @@ class DrugKnowledge:
         return [d in allowed for d in drugs]
 
 # %% ../../nbs/07b_human_eval.ipynb #5488c2fe
+PROXY_CHECKS = {  # check: (what it computes, the rubric criterion it stands in for)
+    'diagnosis_cooccurrence': ("share of recommended drugs routine or co-occurring with one of the patient's diagnosis categories in the training data", 'relevance'),
+    'known_drug_share': ('share of recommended names in the training formulary', 'coherence'),
+    'recall': ('share of the drugs given that were recommended', 'completeness'),
+    'precision': ('share of the recommended drugs that were given', 'safety'),
+    'list_format': ("mean of: one 'Medications: a, b.' list; share of names that are not repeats", 'fluency'),
+}
 _FORMAT = re.compile(r'Medications: [^,\n]+(, [^,\n]+)*\.')
 
 def proxy_checks(answer:str, given, diagnosis_codes, knowledge:DrugKnowledge) -> dict:
-    "The shares behind each proxy criterion for one `answer` (given: the medications the patient really received)."
+    "Each of `PROXY_CHECKS` (a share from 0 to 1) for one `answer` (given: the medications the patient really received)."
     names = parse_medications(answer)
     rec, giv = set(names), set(parse_medications(given) if isinstance(given, str) else given)
     share = lambda flags: float(np.mean(flags)) if len(flags) else 0.0
-    return dict(relevance=share(knowledge.consistent(sorted(rec), diagnosis_codes)),
-                coherence=share([d in knowledge.formulary for d in rec]),
-                completeness=len(rec & giv)/len(giv) if giv else float(not rec),
-                safety=len(rec & giv)/len(rec) if rec else 0.0,
-                fluency=(float(bool(_FORMAT.fullmatch((answer or '').strip()))) + (1 - (len(names) - len(rec))/len(names) if names else 0.0))/2)
+    return dict(diagnosis_cooccurrence=share(knowledge.consistent(sorted(rec), diagnosis_codes)),
+                known_drug_share=share([d in knowledge.formulary for d in rec]),
+                recall=len(rec & giv)/len(giv) if giv else float(not rec),
+                precision=len(rec & giv)/len(rec) if rec else 0.0,
+                list_format=(float(bool(_FORMAT.fullmatch((answer or '').strip()))) + (1 - (len(names) - len(rec))/len(names) if names else 0.0))/2)
 
 # %% ../../nbs/07b_human_eval.ipynb #48a81abd
 def proxy_ratings(cases:pd.DataFrame, answers:pd.DataFrame, knowledge:DrugKnowledge) -> pd.DataFrame:
-    "Ratings in `read_ratings`' long form from the automated checks, rater = PROXY_RATER (`cases`: case_id, diagnosis_codes, medications)."
+    "`read_ratings`' long form filled by the automated checks: criterion = the check's name, score = its share (0–1), rater = PROXY_RATER (`cases`: case_id, diagnosis_codes, medications)."
     missing = [c for c in ('case_id', 'diagnosis_codes', 'medications') if c not in cases]
     if missing: raise KeyError(f"cases: column(s) {missing} missing; proxy_ratings needs 'case_id', 'diagnosis_codes' and 'medications'")
     by_case = cases.set_index('case_id')
     rows = []
     for a in answers.itertuples(index=False):
         c = by_case.loc[a.case_id]
-        for crit, s in proxy_checks(a.answer, list(c.medications), list(c.diagnosis_codes), knowledge).items():
-            rows.append(dict(rater=PROXY_RATER, case_id=a.case_id, item_id=f'{a.case_id}:{a.model}', model=a.model, criterion=crit,
-                             score=float(SCALE[0] + round((SCALE[1] - SCALE[0])*s))))
+        for check, s in proxy_checks(a.answer, list(c.medications), list(c.diagnosis_codes), knowledge).items():
+            rows.append(dict(rater=PROXY_RATER, case_id=a.case_id, item_id=f'{a.case_id}:{a.model}', model=a.model, criterion=check, score=float(s)))
     return pd.DataFrame(rows, columns=['rater', 'case_id', 'item_id', 'model', 'criterion', 'score'])

@@ -101,12 +101,14 @@ def load_causal_lm(path:str|Path, precision:str='fp32', cache_dir:str|Path|None=
 
 # %% ../../nbs/07d_reports.ipynb #a85c33f9
 def llm_membership_report(model:str|Path, members:list, nonmembers:list, reference:str|Path|None=None, max_length:int=1024, batch_size:int=8,
-                          k:float=0.2, n_boot:int=1000, seed:int=0, progress:bool=False) -> dict:
-    "AUC and TPR at low FPR of each membership attack on the causal LM at `model`, for texts it was (`members`) or was not trained on."
+                          k:float=0.2, n_boot:int=1000, seed:int=0, progress:bool=False, member_groups=None, nonmember_groups=None) -> dict:
+    "AUC and TPR at low FPR of each membership attack on the causal LM at `model`, for texts it was (`members`) or was not trained on; `*_groups`: each text's patient, whom the intervals resample."
     from ppgenai.attacks.llm import text_token_stats, attack_scores
     from ppgenai.llm.model import release_memory
     members, nonmembers = [str(t) for t in members], [str(t) for t in nonmembers]
     if len(members) < 2 or len(nonmembers) < 2: raise TableError(f"need at least 2 member and 2 non-member texts, got {len(members)} and {len(nonmembers)}")
+    for name, g, t in (('member_groups', member_groups, members), ('nonmember_groups', nonmember_groups, nonmembers)):
+        if g is not None and len(g) != len(t): raise TableError(f"{name}: {len(g)} patients for {len(t)} texts")
     texts = members + nonmembers
     lm, tok, base = load_causal_lm(model)
     stats = text_token_stats(lm, tok, texts, max_length, batch_size, progress)
@@ -121,8 +123,12 @@ def llm_membership_report(model:str|Path, members:list, nonmembers:list, referen
     scores = attack_scores(stats, texts, k, base=others.get('base'), reference=others.get('reference'))
     n = len(members)
     rows = [dict(attack=a, metric=metric, **v) for a in scores.columns
-            for metric, v in _intervals(attack_metrics(scores[a].to_numpy()[:n], scores[a].to_numpy()[n:], n_boot=n_boot, seed=seed)).items()]
+            for metric, v in _intervals(attack_metrics(scores[a].to_numpy()[:n], scores[a].to_numpy()[n:], n_boot=n_boot, seed=seed,
+                                                       member_groups=member_groups, nonmember_groups=nonmember_groups)).items()]
+    units = lambda g, t: len(t) if g is None else int(pd.Series(list(g), dtype=object).nunique())
     return dict(model=str(model), base=base, reference=None if reference is None else str(reference), members=n, nonmembers=len(nonmembers),
+                member_patients=units(member_groups, members), nonmember_patients=units(nonmember_groups, nonmembers),
+                intervals='resampling patients' if member_groups is not None or nonmember_groups is not None else 'resampling texts',
                 attacks=rows, scores=scores.assign(member=[1]*n + [0]*len(nonmembers)).to_dict('list'))
 
 # %% ../../nbs/07d_reports.ipynb #cb42527b

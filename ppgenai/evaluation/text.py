@@ -8,35 +8,31 @@ import re
 import numpy as np
 import pandas as pd
 from ..mimic.preprocess import normalise_drug
+from ..bootstrap import cluster_weights, percentile_interval
 
 # %% auto #0
-__all__ = ['TEXT_METRICS', 'bootstrap_ci', 'perplexity', 'parse_medications', 'medication_prf', 'recommendation_scores',
-           'summarise_scores']
-
-# %% ../../nbs/07a_text_metrics.ipynb #ccf26f05
-def bootstrap_ci(values, weights=None, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> tuple:
-    "(mean, low, high): the (`weights`-weighted) mean of `values` and its percentile-bootstrap interval over rows."
-    x = np.asarray(values, dtype=float).ravel()
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
-    if len(x) == 0: raise ValueError("bootstrap_ci: no values")
-    if len(w) != len(x): raise ValueError(f"bootstrap_ci: {len(w)} weights for {len(x)} values")
-    if not (np.isfinite(x).all() and np.isfinite(w).all()) or (w < 0).any() or w.sum() <= 0:
-        raise ValueError("bootstrap_ci: values and weights must be finite, weights non-negative and not all zero")
-    idx = np.random.default_rng(seed).integers(0, len(x), (n_boot, len(x)))
-    ws = w[idx].sum(1)
-    b = (x[idx]*w[idx]).sum(1) / np.where(ws > 0, ws, np.nan)
-    low, high = np.nanquantile(b, [alpha/2, 1 - alpha/2])
-    return float((x*w).sum()/w.sum()), float(low), float(high)
+__all__ = ['TEXT_METRICS', 'MED_COUNTS', 'MICRO_METRICS', 'perplexity', 'perplexity_difference', 'parse_medications',
+           'medication_prf', 'recommendation_scores', 'summarise_scores', 'paired_scores']
 
 # %% ../../nbs/07a_text_metrics.ipynb #6740e092
-def perplexity(stats:list, n_boot:int=1000, seed:int=0) -> tuple:
-    "(perplexity, low, high) of the responses whose token statistics are `stats` (log-probabilities in column 0)."
-    if not len(stats): raise ValueError("perplexity: no responses")
+def _nll_tokens(stats:list, name:str='perplexity') -> tuple:
+    if not len(stats): raise ValueError(f"{name}: no responses")
     tokens = np.array([len(s) for s in stats], dtype=float)
-    if (tokens == 0).any(): raise ValueError(f"perplexity: {int((tokens == 0).sum())} response(s) have no tokens")
-    nll = np.array([-np.asarray(s, dtype=float).reshape(len(s), -1)[:, 0].sum() for s in stats])
-    mean, low, high = bootstrap_ci(nll/tokens, weights=tokens, n_boot=n_boot, seed=seed)  # token-weighted mean NLL = total NLL / total tokens
-    return tuple(float(np.exp(v)) for v in (mean, low, high))
+    if (tokens == 0).any(): raise ValueError(f"{name}: {int((tokens == 0).sum())} response(s) have no tokens")
+    return np.array([-np.asarray(s, dtype=float).reshape(len(s), -1)[:, 0].sum() for s in stats]), tokens
+
+def perplexity(stats:list, n_boot:int=1000, seed:int=0, groups=None) -> tuple:
+    "(perplexity, low, high) of the responses whose token statistics are `stats` (log-probabilities in column 0), resampling `groups` (patients) when given."
+    nll, tokens = _nll_tokens(stats)
+    W = cluster_weights(groups, n_boot, seed, n=len(nll))
+    return (float(np.exp(nll.sum()/tokens.sum())), *percentile_interval(np.exp((W @ nll)/(W @ tokens))))
+
+def perplexity_difference(stats_a:list, stats_b:list, n_boot:int=1000, seed:int=0, groups=None) -> tuple:
+    "(difference, low, high): the perplexity of model a minus that of model b on the same responses, on shared resamples."
+    (na, ta), (nb_, tb) = _nll_tokens(stats_a, 'perplexity_difference'), _nll_tokens(stats_b, 'perplexity_difference')
+    if len(na) != len(nb_) or (ta != tb).any(): raise ValueError(f"perplexity_difference: the two models' statistics are not of the same responses ({len(na)} against {len(nb_)})")
+    W = cluster_weights(groups, n_boot, seed, n=len(na))
+    return (float(np.exp(na.sum()/ta.sum()) - np.exp(nb_.sum()/tb.sum())), *percentile_interval(np.exp((W @ na)/(W @ ta)) - np.exp((W @ nb_)/(W @ tb))))
 
 # %% ../../nbs/07a_text_metrics.ipynb #69cc182b
 _LABEL = re.compile(r'^\s*(recommended\s+)?medications?\s*(to give)?\s*:\s*', re.I)
@@ -61,24 +57,62 @@ def medication_prf(recommended, given) -> dict:
     return dict(precision=p, recall=r, f1=2*p*r/(p + r) if p + r else 0.0)
 
 # %% ../../nbs/07a_text_metrics.ipynb #3dad943c
-TEXT_METRICS = ('rouge1', 'rouge2', 'rougeL', 'med_precision', 'med_recall', 'med_f1')
+TEXT_METRICS = ('rouge1', 'rouge2', 'rougeL', 'med_precision', 'med_recall', 'med_f1')  # per case; averaged (macro)
+MED_COUNTS = ('med_hits', 'med_recommended', 'med_given')  # per case; pooled (micro)
+MICRO_METRICS = ('med_precision_micro', 'med_recall_micro', 'med_f1_micro')
+
+def _body(text:str) -> str:
+    "A recommendation without its `Medications:` label."
+    return '\n'.join(_LABEL.sub('', l) for l in str(text or '').strip().splitlines())
 
 def recommendation_scores(recommended, given) -> pd.DataFrame:
-    "Per recommendation: ROUGE-1/2/L F-measures and medication-set precision, recall and F1 against the `given` response."
+    "Per recommendation: ROUGE-1/2/L F-measures of the label-free texts, medication-set precision, recall and F1, and their counts, against the `given` response."
     from rouge_score import rouge_scorer
     recommended, given = list(recommended), list(given)
     if len(recommended) != len(given): raise ValueError(f"{len(recommended)} recommendations for {len(given)} given responses")
     scorer = rouge_scorer.RougeScorer(['rouge1', 'rouge2', 'rougeL'], use_stemmer=False)
     rows = []
     for r, g in zip(recommended, given):
-        s = scorer.score(g, r or '')  # (target, prediction)
+        s = scorer.score(_body(g), _body(r))  # (target, prediction)
         m = medication_prf(r or '', g)
+        rec, giv = set(parse_medications(r or '')), set(parse_medications(g))
         rows.append(dict(rouge1=s['rouge1'].fmeasure, rouge2=s['rouge2'].fmeasure, rougeL=s['rougeL'].fmeasure,
-                         med_precision=m['precision'], med_recall=m['recall'], med_f1=m['f1']))
-    return pd.DataFrame(rows, columns=list(TEXT_METRICS))
+                         med_precision=m['precision'], med_recall=m['recall'], med_f1=m['f1'],
+                         med_hits=len(rec & giv), med_recommended=len(rec), med_given=len(giv)))
+    return pd.DataFrame(rows, columns=[*TEXT_METRICS, *MED_COUNTS])
 
 # %% ../../nbs/07a_text_metrics.ipynb #1b51e7c6
-def summarise_scores(scores:pd.DataFrame, n_boot:int=1000, seed:int=0) -> pd.DataFrame:
-    "metric, value, low, high, n: the mean of each column of `scores` with its bootstrap interval over rows."
-    return pd.DataFrame([dict(metric=c, **dict(zip(('value', 'low', 'high'), bootstrap_ci(scores[c], n_boot=n_boot, seed=seed))), n=len(scores))
-                         for c in scores.columns])
+def _score_stats(scores:pd.DataFrame, W:np.ndarray) -> dict:
+    "metric -> its value under each row of record weights `W`: the macro means and, where the counts are there, the micro measures."
+    tot = W.sum(1)
+    out = {c: (W @ scores[c].to_numpy(float))/tot for c in TEXT_METRICS if c in scores}
+    if set(MED_COUNTS) <= set(scores):
+        h, r, g = (W @ scores[c].to_numpy(float) for c in MED_COUNTS)
+        with np.errstate(invalid='ignore', divide='ignore'):
+            out |= dict(med_precision_micro=np.where(r > 0, h/r, np.nan), med_recall_micro=np.where(g > 0, h/g, np.nan),
+                        med_f1_micro=np.where(r + g > 0, 2*h/(r + g), np.nan))
+    return out
+
+def _check_scores(scores:pd.DataFrame, groups, name:str):
+    if not len(scores): raise ValueError(f"{name}: no scores")
+    if not any(c in scores for c in TEXT_METRICS): raise ValueError(f"{name}: none of the columns {TEXT_METRICS}")
+    if groups is not None and len(groups) != len(scores): raise ValueError(f"{name}: {len(groups)} patients for {len(scores)} cases")
+
+def _rows(point:dict, boot:dict, n:int, groups) -> pd.DataFrame:
+    units = n if groups is None else int(pd.Series(np.asarray(groups, dtype=object)).nunique())
+    return pd.DataFrame([dict(metric=k, value=float(point[k][0]), low=lo, high=hi, n=n, patients=units)
+                         for k in point for lo, hi in [percentile_interval(boot[k])]])
+
+def summarise_scores(scores:pd.DataFrame, n_boot:int=1000, seed:int=0, groups=None) -> pd.DataFrame:
+    "metric, value, low, high, n, patients: each measure of the per-case `scores` with its bootstrap interval, resampling `groups` (patients) when given."
+    _check_scores(scores, groups, 'summarise_scores')
+    W = cluster_weights(groups, n_boot, seed, n=len(scores))
+    return _rows(_score_stats(scores, np.ones((1, len(scores)))), _score_stats(scores, W), len(scores), groups)
+
+def paired_scores(scores:pd.DataFrame, baseline:pd.DataFrame, n_boot:int=1000, seed:int=0, groups=None) -> pd.DataFrame:
+    "metric, value, low, high, n, patients: each measure of `scores` minus that of `baseline` — two models' answers to the same cases, in the same order — on shared resamples."
+    _check_scores(scores, groups, 'paired_scores')
+    if len(baseline) != len(scores): raise ValueError(f"paired_scores: {len(scores)} cases against {len(baseline)}: a paired comparison needs the same cases")
+    one, W = np.ones((1, len(scores))), cluster_weights(groups, n_boot, seed, n=len(scores))
+    pa, pb, ba, bb = _score_stats(scores, one), _score_stats(baseline, one), _score_stats(scores, W), _score_stats(baseline, W)
+    return _rows({k: pa[k] - pb[k] for k in pa}, {k: ba[k] - bb[k] for k in pa}, len(scores), groups)

@@ -16,15 +16,16 @@ from .s04_synthesize import SYNTH_STAGE
 from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
-from ..attacks.metrics import attack_metrics, roc_table
-from ..evaluation.text import bootstrap_ci
-from ..attacks.llm import token_stats, attack_scores, SCORE_MAX_LENGTH
+from ..attacks.metrics import attack_metrics, attack_difference, roc_table
+from ..bootstrap import bootstrap_ci
+from ..attacks.llm import token_stats, attack_scores
 from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
 
 # %% auto #0
-__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'trained_admissions', 'membership',
-           'reference_model', 'load_token_stats', 'model_stats', 'table_attacks', 'model_attacks', 'shared_prefix',
-           'run_mia', 'scored_models', 'mia_figure']
+__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'trained_admissions',
+           'membership', 'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training', 'table_attacks',
+           'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix', 'run_mia', 'scored_models',
+           'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised')  # models trained on one row per real admission
@@ -43,7 +44,7 @@ def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
 
 # %% ../../nbs/06_mia.ipynb #b3b1ec77
 def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
-    "The real admissions attacked — `members`, `nonmembers` (equally many) — and the reference data: `reference_train` (for the reference model) and `population`."
+    "The real admissions attacked — `members`, `nonmembers` (equally many) — the `calibration_members` / `calibration_nonmembers` of other patients on which each model's strongest attack is chosen, and the reference data: `reference_train` (for the reference model) and `population`."
     variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     adm = pd.read_parquet(released_path(cfg, 'raw'))
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
@@ -55,9 +56,16 @@ def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
     if n < 2: raise ValueError(f"too few records for membership inference: {len(pool)} members and {len(test)} held-out admissions available")
     members = train[train.hadm_id.isin(pool)].sample(n, random_state=cfg.seed).sort_values('hadm_id').reset_index(drop=True)
     rest, nonmembers = finetune_split(test, len(test), n, cfg.seed)  # by patient: no non-member shares a patient with the rest
-    touched = set(members.subject_id) | set(train.subject_id[train.hadm_id.isin({h for u in used.values() for s in u.values() for h in s})])
+    cal_pool = train[train.hadm_id.isin(pool) & ~train.subject_id.isin(members.subject_id)]  # other patients than the members'
+    c = min(cfg.mia_calibration_records, len(cal_pool), (len(rest) - 4)//2)  # leave the population a few patients
+    if c >= 2:
+        cal_members = cal_pool.sample(c, random_state=cfg.seed + 1).sort_values('hadm_id').reset_index(drop=True)
+        rest, cal_nonmembers = finetune_split(rest, len(rest), c, cfg.seed + 1)
+    else: cal_members, cal_nonmembers = train.head(0), test.head(0)
+    touched = set(members.subject_id) | set(cal_members.subject_id) | set(train.subject_id[train.hadm_id.isin({h for u in used.values() for s in u.values() for h in s})])
     unused = train[~train.subject_id.isin(touched)]
-    return dict(members=members, nonmembers=nonmembers, population=rest, reference_train=pd.concat([rest, unused], ignore_index=True))
+    return dict(members=members, nonmembers=nonmembers, calibration_members=cal_members, calibration_nonmembers=cal_nonmembers,
+                population=rest, reference_train=pd.concat([rest, unused], ignore_index=True))
 
 # %% ../../nbs/06_mia.ipynb #c5d1738a
 MIA_REFERENCE_OUTPUTS = ('adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'training_log.json')
@@ -98,16 +106,24 @@ def load_token_stats(cfg:Config, name:str) -> list:
 def model_stats(cfg:Config, name:str, model_fp:str, load, convs:list, force:bool=False, prefix:PrefixCache|None=None) -> list:
     "Token statistics of `convs` under the model `load()` returns (cached in the stage folder as `token_stats/name` under `model_fp`; `prefix`: the shared layers' cache)."
     sub = f'token_stats/{name}'
-    fp = MIA_STAGE.key(cfg, 'stats', model_fp, SCORE_MAX_LENGTH, [c[-1]['content'] + c[1]['content'] for c in convs], inputs=(), settings=('mia_batch_size',))
+    fp = MIA_STAGE.key(cfg, 'stats', model_fp, cfg.ft_max_length, [c[-1]['content'] + c[1]['content'] for c in convs], inputs=(), settings=('mia_batch_size',))
     if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=('stats.npz',)): return load_token_stats(cfg, name)
     with MIA_STAGE.timer(cfg, f'score_{name}') as rec:
         model, tok = load()
-        stats = token_stats(model, tok, convs, SCORE_MAX_LENGTH, cfg.mia_batch_size, prefix=prefix)
+        stats = token_stats(model, tok, convs, cfg.ft_max_length, cfg.mia_batch_size, prefix=prefix, min_response=1)  # only what training saw
         rec['rows_in'] = len(convs)
     _save_stats(stats, MIA_STAGE.dir(cfg)/sub/'stats.npz')
     MIA_STAGE.mark_done(cfg, fp, sub=sub, records=len(convs), wall_s=rec['wall_s'])
     del model; release_memory()
     return stats
+
+# %% ../../nbs/06_mia.ipynb #86dcced2
+def scored_past_training(cfg:Config, convs:list) -> int:
+    "How many of `convs` have a prompt that fills `ft_max_length` alone (training dropped them; stage 06 scores their first response token)."
+    from transformers import AutoTokenizer
+    from ppgenai.llm.model import encode_chat
+    tok = AutoTokenizer.from_pretrained(resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models'))
+    return int(sum(encode_chat(tok, c, cfg.ft_max_length)['n_prompt'] >= cfg.ft_max_length for c in convs))
 
 # %% ../../nbs/06_mia.ipynb #f759aa26
 def _wilson(p:float, n:int, z:float=1.96) -> tuple:
@@ -115,9 +131,13 @@ def _wilson(p:float, n:int, z:float=1.96) -> tuple:
     h = z*np.sqrt(p*(1 - p)/n + z*z/(4*n*n)) / (1 + z*z/n)
     return float(c - h), float(c + h)
 
-def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config) -> tuple:
-    "(results rows, ROC frame) of one attack's `scores`, the `n` members first."
-    res = attack_metrics(scores[:n], scores[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+def _patients(sets:dict) -> tuple:
+    "(member patients, non-member patients): the patient of each attacked admission, in the attack's order — the bootstrap's clusters."
+    return tuple(sets[k].subject_id.to_numpy() for k in ('members', 'nonmembers'))
+
+def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config, patients:tuple) -> tuple:
+    "(results rows, ROC frame) of one attack's `scores`, the `n` members first, with intervals resampling `patients`."
+    res = attack_metrics(scores[:n], scores[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed, member_groups=patients[0], nonmember_groups=patients[1])
     rows = [dict(attack=attack, metric=k, value=v[0], low=v[1], high=v[2], members=n, nonmembers=n) for k, v in res.items() if isinstance(v, tuple)]
     return rows, roc_table(scores[:n], scores[n:]).assign(attack=attack)
 
@@ -152,26 +172,59 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
     scores = {'dcr': dcr_scores(x['released'], np.r_[x['members'], x['nonmembers']])}
     if len(x['population']) >= 4: scores['domias'] = domias_scores(x['released'], x['population'], np.r_[x['members'], x['nonmembers']])
     for attack, s in scores.items():
-        r, roc = _attack_rows(attack, s, n, cfg); rows += r; rocs.append(roc)
+        r, roc = _attack_rows(attack, s, n, cfg, _patients(sets)); rows += r; rocs.append(roc)
     if variant_spec(cfg, variant)[0] in ROW_LINKED:
         targets = sets['members']
         truth = _truth(cfg, variant, released, targets, key)
         link = linkage_attack(targets, released, truth, generalised=gen, age_band=cfg.age_band, return_hits=True)
         hits = np.asarray(link.pop('hits'))
-        _, low, high = bootstrap_ci(hits, n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+        _, low, high = bootstrap_ci(hits, groups=targets.subject_id, n_boot=cfg.mia_bootstrap, seed=cfg.seed)
         rows.append(dict(attack='linkage', metric='success', value=link['success'], low=low, high=high, members=n, nonmembers=0))
         rows += [dict(attack='linkage', metric=k, value=link[k], low=np.nan, high=np.nan, members=n, nonmembers=0)
                  for k in ('random_guess', 'unique_reidentified', 'mean_candidates')]
     return [r | dict(variant=variant, target='released table') for r in rows], [r.assign(variant=variant, target='released table') for r in rocs], dcr
 
 # %% ../../nbs/06_mia.ipynb #15b5e16c
-def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, n:int) -> tuple:
-    "(results rows, ROC frames) of the attacks on `variant`'s fine-tuned model (`stats`: name -> token statistics, members first)."
+def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, sets:dict) -> tuple:
+    "(results rows, ROC frames, scores) of the attacks on `variant`'s fine-tuned model (`stats`: name -> token statistics of the members, non-members, then the calibration members and non-members)."
     sc = attack_scores(stats[variant], responses, cfg.mia_min_k, base=stats['base'], reference=stats.get('reference'))
-    rows, rocs = [], []
+    rows, rocs, n, c = [], [], len(sets['members']), len(sets['calibration_members'])
+    ev, cal = sc.iloc[:2*n].reset_index(drop=True), sc.iloc[2*n:].reset_index(drop=True)
     for attack in sc.columns:
-        r, roc = _attack_rows(attack, sc[attack].to_numpy(), n, cfg); rows += r; rocs.append(roc)
-    return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs]
+        r, roc = _attack_rows(attack, ev[attack].to_numpy(), n, cfg, _patients(sets)); rows += r; rocs.append(roc)
+    if c:
+        pc = tuple(sets[k].subject_id.to_numpy() for k in ('calibration_members', 'calibration_nonmembers'))
+        for attack in sc.columns:
+            v = attack_metrics(cal[attack].to_numpy()[:c], cal[attack].to_numpy()[c:], fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed,
+                               member_groups=pc[0], nonmember_groups=pc[1])['auc']
+            rows.append(dict(attack=attack, metric='calibration_auc', value=v[0], low=v[1], high=v[2], members=c, nonmembers=c))
+    return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs], ev
+
+def paired_rows(cfg:Config, scores:dict, sets:dict, baseline:str='raw') -> list:
+    "Results rows `<metric>_minus_<baseline>`: each model's attack AUC and TPRs minus the `baseline` model's, on the same records, resampling the same patients."
+    if baseline not in scores: return []
+    n, (pm, pn), rows = len(sets['members']), _patients(sets), []
+    for v, sc in scores.items():
+        if v == baseline: continue
+        for attack in sc.columns:
+            a, b = sc[attack].to_numpy(), scores[baseline][attack].to_numpy()
+            d = attack_difference(a[:n], a[n:], b[:n], b[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed, member_groups=pm, nonmember_groups=pn)
+            rows += [dict(variant=v, target='language model', attack=attack, metric=f'{k}_minus_{baseline}', value=x[0], low=x[1], high=x[2], members=n, nonmembers=n)
+                     for k, x in d.items() if isinstance(x, tuple)]
+    return rows
+
+# %% ../../nbs/06_mia.ipynb #441ee313
+PREREGISTERED_ATTACK = 'ref_model'  # the attack drawn where no calibration set chose one
+
+def strongest_attacks(results:pd.DataFrame) -> dict:
+    "variant -> its strongest attack on the language model, chosen by AUC on the calibration set (never on the evaluation set); without one, the preregistered attack."
+    lm = results[results.target == 'language model']
+    out = {}
+    for v, g in lm.groupby('variant', sort=False):
+        cal = g[g.metric == 'calibration_auc']
+        out[v] = cal.sort_values(['value', 'attack'], ascending=[False, True]).attack.iloc[0] if len(cal) else \
+                 (PREREGISTERED_ATTACK if PREREGISTERED_ATTACK in set(g.attack) else g.attack.iloc[0])
+    return out
 
 # %% ../../nbs/06_mia.ipynb #6c49ee26
 def shared_prefix(cfg:Config) -> PrefixCache|None:
@@ -192,9 +245,9 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
     if (done := MIA_STAGE.cached_report(cfg, stage_key, 'results/report.json', force)) is not None: return done
     sets = membership(cfg, variants, key)
     n = len(sets['members'])
-    convs = conversations(pd.concat([sets['members'], sets['nonmembers']], ignore_index=True))
+    convs = conversations(pd.concat([sets[k] for k in ('members', 'nonmembers', 'calibration_members', 'calibration_nonmembers')], ignore_index=True))
     responses = [c[-1]['content'] for c in convs]
-    rows, rocs, dcrs = [], [], {}
+    rows, rocs, dcrs, lm_scores = [], [], {}, {}
     with MIA_STAGE.timer(cfg) as rec:
         ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
         models = scored_models(cfg, variants, ref_dir)
@@ -202,13 +255,18 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
         stats = {name: model_stats(cfg, name, fp, load, convs, force, prefix) for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress)}
         del prefix
         for v in variants:
-            r, c = model_attacks(cfg, v, stats, responses, n); rows += r; rocs += c
+            r, c, lm_scores[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
             if variant_spec(cfg, v)[0] in MODEL_ONLY: continue  # no table released: only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
+        rows += paired_rows(cfg, lm_scores, sets)
         rec['rows_in'] = 2*n
     results = pd.DataFrame(rows)[['variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers']]
     report = dict(stage='06_mia', source=data_source_description(cfg), variants=list(variants), members=n, nonmembers=n,
+                  member_patients=int(sets['members'].subject_id.nunique()), nonmember_patients=int(sets['nonmembers'].subject_id.nunique()),
+                  calibration=len(sets['calibration_members']), strongest_attack=strongest_attacks(results),
+                  calibration_ids=[int(h) for k in ('calibration_members', 'calibration_nonmembers') for h in sets[k].hadm_id],
                   population=len(sets['population']), reference_train=len(sets['reference_train']),
+                  scored_past_training=scored_past_training(cfg, convs),
                   reference_model=read_json(ref_dir/'training_log.json')['train']['examples'], min_k=cfg.mia_min_k, bootstrap=cfg.mia_bootstrap,
                   wall_s=rec['wall_s'], member_ids=[int(h) for h in sets['members'].hadm_id], nonmember_ids=[int(h) for h in sets['nonmembers'].hadm_id])
     with atomic_dir(out/'results') as tmp:
@@ -245,13 +303,14 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str):
         ax[0].bar(x, d.value - 0.5, w, bottom=0.5, label=v, yerr=[d.value - d.low, d.high - d.value], capsize=2, error_kw=dict(lw=0.8))
     ax[0].axhline(0.5, color='k', lw=0.8); ax[0].set_xticks(range(len(attacks)), attacks, rotation=20)
     ax[0].set(ylabel='ROC-AUC (95% CI)', title='attacks on the fine-tuned models'); ax[0].legend(fontsize=8)
+    best_of = strongest_attacks(results)  # chosen on the calibration set, never on these records
     for v in variants:
-        best = lm[lm.variant == v].sort_values('value').attack.iloc[-1]
+        best = best_of[v]
         r = roc[(roc.variant == v) & (roc.target == 'language model') & (roc.attack == best)]
         ax[1].plot(r.fpr.clip(lower=1e-3), r.tpr.clip(lower=1e-3), label=f'{v} ({best})')
     grid = np.logspace(-3, 0, 50)
     ax[1].plot(grid, grid, 'k--', lw=0.8); ax[1].set_xscale('log'); ax[1].set_yscale('log')
-    ax[1].set(xlabel='false-positive rate', ylabel='true-positive rate', title='strongest attack per model', xlim=(1e-3, 1), ylim=(1e-3, 1.05))
+    ax[1].set(xlabel='false-positive rate', ylabel='true-positive rate', title='strongest attack per model (chosen on the calibration set)', xlim=(1e-3, 1), ylim=(1e-3, 1.05))
     ax[1].legend(fontsize=8)
     tab = results[results.target == 'released table']
     rows = [('dcr', 'auc', 'DCR attack AUC'), ('domias', 'auc', 'density-ratio AUC'), ('linkage', 'success', 'linkage success')]
@@ -263,6 +322,6 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str):
     ax[2].axhline(0.5, color='k', lw=0.8, ls=':'); ax[2].set_xticks(range(len(rows)), [r[2] for r in rows])
     ax[2].set(ylim=(0, 1.05), title='attacks on the released tables'); ax[2].legend(fontsize=8)
     n = int(lm.members.iloc[0])
-    fig.suptitle(f"Membership inference — {n} members vs {n} non-members — {source}", fontsize=10)
+    fig.suptitle(f"Membership inference — {n} members vs {n} non-members, intervals resample patients — one training run per model — {source}", fontsize=10)
     fig.tight_layout()
     return fig

@@ -16,14 +16,16 @@ from ..llm.model import generate, release_memory
 from .s02_dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
 from ..attacks.metrics import attack_metrics
 from ..attacks.tables import table_view, DistanceEncoder, dcr_scores, linkage_attack
-from ..evaluation.text import bootstrap_ci, perplexity, recommendation_scores, summarise_scores
+from ..bootstrap import bootstrap_ci
+from ..evaluation.text import perplexity, perplexity_difference, recommendation_scores, summarise_scores, paired_scores
 from ..evaluation.human import (rating_packet, write_packet, read_ratings, proxy_ratings, summarise_ratings, rater_agreement, DrugKnowledge,
                                       PROXY_RATER)
 from ..evaluation.scaling import scaling_runs, scaling_summary
 
 # %% auto #0
 __all__ = ['METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases', 'model_answers',
-           'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'scaling', 'run_metrics']
+           'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'scaling', 'case_metrics',
+           'run_metrics']
 
 # %% ../../nbs/07_metrics.ipynb #ac16dfc2
 METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
@@ -65,14 +67,17 @@ def _mia_sets(cfg:Config) -> tuple:
     adm = pd.read_parquet(released_path(cfg, 'raw')).set_index('hadm_id', drop=False)
     return tuple(adm.loc[rpt[k]].reset_index(drop=True) for k in ('member_ids', 'nonmember_ids'))
 
-def heldout_perplexity(cfg:Config, models) -> pd.DataFrame:
-    "model, metric='perplexity', value, low, high, n: the perplexity of each of `models` (names) on stage 06's real held-out non-members."
-    members, _ = _mia_sets(cfg)
-    rows = []
-    for name in models:
-        stats = load_token_stats(cfg, name)[len(members):]  # stage 06 scored its members, then its non-members, under every model
-        v, lo, hi = perplexity(stats, n_boot=cfg.eval_bootstrap, seed=cfg.seed)
-        rows.append(dict(model=name, metric='perplexity', value=v, low=lo, high=hi, n=len(stats)))
+def heldout_perplexity(cfg:Config, models, baseline:str='raw') -> pd.DataFrame:
+    "model, metric, value, low, high, n, patients: the perplexity of each of `models` (names) on stage 06's real held-out non-members, and its difference to `baseline`'s (`perplexity_minus_raw`), resampling patients."
+    members, nonmembers = _mia_sets(cfg)
+    n, m = len(members), len(nonmembers)  # stage 06 scored its members, its non-members, then its calibration records, under every model
+    stats = {name: load_token_stats(cfg, name)[n:n + m] for name in models}
+    kw = dict(n_boot=cfg.eval_bootstrap, seed=cfg.seed, groups=nonmembers.subject_id)
+    size = dict(n=len(nonmembers), patients=int(nonmembers.subject_id.nunique()))
+    rows = [dict(model=name, metric='perplexity', **dict(zip(('value', 'low', 'high'), perplexity(s, **kw))), **size) for name, s in stats.items()]
+    if baseline in stats:
+        rows += [dict(model=name, metric=f'perplexity_minus_{baseline}', **dict(zip(('value', 'low', 'high'), perplexity_difference(s, stats[baseline], **kw))), **size)
+                 for name, s in stats.items() if name != baseline]
     return pd.DataFrame(rows)
 
 # %% ../../nbs/07_metrics.ipynb #1d68cffb
@@ -90,12 +95,13 @@ def dp_sweep_results(cfg:Config) -> pd.DataFrame:
         rows += [dict(epsilon=e, metric='numeric_error', value=float(np.mean([u[a] for a in DP_NUMERIC if a in u]))),
                  dict(epsilon=e, metric='categorical_agreement', value=float(np.mean([u[a] for a in DP_CATEGORICAL if a in u])))]
         rel = pd.read_parquet(DP_STAGE.dir(cfg)/'releases'/tag/'released.parquet')
-        auc = attack_metrics(*np.split(dcr_scores(enc.transform(table_view(rel)), cand), [n]), n_boot=cfg.eval_bootstrap, seed=cfg.seed)['auc']
+        auc = attack_metrics(*np.split(dcr_scores(enc.transform(table_view(rel)), cand), [n]), n_boot=cfg.eval_bootstrap, seed=cfg.seed,
+                             member_groups=members.subject_id, nonmember_groups=nonmembers.subject_id)['auc']
         rows.append(dict(epsilon=e, metric='dcr_auc', value=auc[0], low=auc[1], high=auc[2]))
         pos = pd.Series(np.arange(len(rel)), index=rel.hadm_id.to_numpy())
         truth = pos.reindex(members.hadm_id.to_numpy()).fillna(-1).astype(int).to_numpy()
         hits = linkage_attack(members, rel, truth, return_hits=True)['hits']
-        rows.append(dict(epsilon=e, metric='linkage_success', **dict(zip(('value', 'low', 'high'), bootstrap_ci(hits, n_boot=cfg.eval_bootstrap, seed=cfg.seed)))))
+        rows.append(dict(epsilon=e, metric='linkage_success', **dict(zip(('value', 'low', 'high'), bootstrap_ci(hits, groups=members.subject_id, n_boot=cfg.eval_bootstrap, seed=cfg.seed)))))
     return pd.DataFrame(rows, columns=['epsilon', 'metric', 'value', 'low', 'high']).assign(members=n)
 
 # %% ../../nbs/07_metrics.ipynb #59d6a366
@@ -134,6 +140,18 @@ def scaling(cfg:Config, force:bool=False, progress:bool=False) -> pd.DataFrame:
     SCALING_STAGE.mark_done(cfg, fp)
     return runs
 
+# %% ../../nbs/07_metrics.ipynb #4960b153
+def case_metrics(cfg:Config, per_record:pd.DataFrame, cases:pd.DataFrame, baseline:str='raw') -> list:
+    "Frames of (model, metric, value, low, high, n, patients): each model's measures on the evaluation `cases`, and its paired difference to `baseline` (`<metric>_minus_raw`), resampling the cases' patients."
+    kw = dict(n_boot=cfg.eval_bootstrap, seed=cfg.seed, groups=cases.subject_id.to_numpy())
+    by = {m: g.reset_index(drop=True) for m, g in per_record.groupby('model', sort=False)}
+    for m, g in by.items():
+        if list(g.case_id) != list(cases.hadm_id): raise ValueError(f"model {m!r}: its scores are not of the evaluation cases in their order")
+    out = [summarise_scores(g, **kw).assign(model=m) for m, g in by.items()]
+    if baseline in by:
+        out += [paired_scores(g, by[baseline], **kw).assign(model=m, metric=lambda d: d.metric + f'_minus_{baseline}') for m, g in by.items() if m != baseline]
+    return out
+
 # %% ../../nbs/07_metrics.ipynb #45de7dd8
 def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 07 for `cfg` on `variants` (and the base model); return the stage report."
@@ -150,21 +168,19 @@ def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True)
         answers = {name: model_answers(cfg, name, fp, load, cases, force) for name, (fp, load) in tqdm(models.items(), desc='answer', disable=not progress)}
         per_record = pd.concat([recommendation_scores(a, given).assign(model=m, case_id=cases.hadm_id.to_numpy(), answer=a, given=given)
                                 for m, a in answers.items()], ignore_index=True)
-        text = pd.concat([heldout_perplexity(cfg, models)] +
-                         [summarise_scores(g.drop(columns=['model', 'case_id', 'answer', 'given']), cfg.eval_bootstrap, cfg.seed).assign(model=m)
-                          for m, g in per_record.groupby('model', sort=False)], ignore_index=True)
+        text = pd.concat([heldout_perplexity(cfg, models), *case_metrics(cfg, per_record, cases)], ignore_index=True)
         ratings, kind = human_evaluation(cfg, cases, per_record[['case_id', 'model', 'answer']])
         human = summarise_ratings(ratings, cfg.eval_bootstrap, cfg.seed).assign(rater_kind=kind)
         agreement = rater_agreement(ratings).assign(rater_kind=kind)
         sweep = dp_sweep_results(cfg)
         runs = scaling(cfg, force, progress)
         rec['rows_in'] = len(cases)
-    report = dict(stage='07_metrics', source=data_source_description(cfg), models=list(models), eval_cases=len(cases),
+    report = dict(stage='07_metrics', source=data_source_description(cfg), models=list(models), eval_cases=len(cases), eval_patients=int(cases.subject_id.nunique()),
                   perplexity_records=int(text[text.metric == 'perplexity'].n.iloc[0]), rater_kind=kind, raters=int(ratings.rater.nunique()),
                   packet_cases=min(cfg.eval_packet_cases, len(cases)), ratings_dir=str(ratings_dir(cfg)), scale_sizes=list(cfg.scale_sizes),
                   scale_llm_records=list(cfg.scale_llm_records), wall_s=rec['wall_s'], case_ids=[int(h) for h in cases.hadm_id])
     with atomic_dir(out/'results') as tmp:
-        text[['model', 'metric', 'value', 'low', 'high', 'n']].to_parquet(tmp/'text_metrics.parquet', index=False)
+        text[['model', 'metric', 'value', 'low', 'high', 'n', 'patients']].to_parquet(tmp/'text_metrics.parquet', index=False)
         per_record.to_parquet(tmp/'per_record.parquet', index=False)
         human.to_parquet(tmp/'human_eval.parquet', index=False)
         agreement.to_parquet(tmp/'agreement.parquet', index=False)

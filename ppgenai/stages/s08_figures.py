@@ -10,12 +10,13 @@ import pandas as pd
 from ..core import Config, read_json, save_figure, figure_name, data_source_description, atomic_write
 from .s05_finetune import variant_arm
 from .s06_mia import mia_figure
-from ..evaluation.human import CRITERIA, PROXY_RATER
+from ..evaluation.human import CRITERIA, PROXY_CHECKS, PROXY_RATER
 
 # %% auto #0
-__all__ = ['RESULT_FILES', 'FRONTIER_ARMS', 'FRONTIER_REFERENCES', 'load_results', 'utility_figure', 'human_eval_figure',
-           'synthetic_figure', 'dp_tradeoff_figure', 'dp_synthetic_figure', 'frontier_points', 'frontier_figure',
-           'scalability_figure', 'frontier_epsilons', 'draw_figures', 'figures_readme']
+__all__ = ['RESULT_FILES', 'FRONTIER_ARMS', 'FRONTIER_REFERENCES', 'PAIRED_MEASURES', 'load_results', 'utility_figure',
+           'human_eval_figure', 'synthetic_figure', 'dp_tradeoff_figure', 'dp_synthetic_figure', 'frontier_points',
+           'frontier_figure', 'paired_points', 'paired_figure', 'scalability_figure', 'frontier_epsilons',
+           'draw_figures', 'figures_readme']
 
 # %% ../../nbs/08_figures.ipynb #dfe1c507
 RESULT_FILES = {  # name: (stage folder, file)
@@ -55,18 +56,28 @@ def utility_figure(text:pd.DataFrame, source:str):
     p = text[text.metric == 'perplexity'].set_index('model').reindex(models)
     ax[0].bar(models, p.value, yerr=[p.value - p.low, p.high - p.value], capsize=3, color=[f'C{i}' for i in range(len(models))])
     ax[0].set(ylabel='perplexity (95% CI)', title=f'perplexity on {int(p.n.max())} held-out responses'); ax[0].tick_params(axis='x', rotation=15)
-    metrics = [m for m in ('rouge1', 'rouge2', 'rougeL', 'med_precision', 'med_recall', 'med_f1') if m in set(text.metric)]
+    metrics = [m for m in ('rouge1', 'rouge2', 'rougeL', 'med_precision', 'med_recall', 'med_f1', 'med_f1_micro') if m in set(text.metric)]
     _bars(ax[1], text[text.metric.isin(metrics)], metrics, models, 'metric', 'model', 'score (95% CI)')
     n = int(text[text.metric == metrics[0]].n.max())
     ax[1].set(ylim=(0, 1), title=f'recommendations for {n} held-out patients'); ax[1].legend(fontsize=8, ncol=3)
-    fig.suptitle(f'Utility of the fine-tuned models — {source}', fontsize=10); fig.tight_layout()
+    fig.suptitle(f'Utility of the fine-tuned models (intervals resample patients; one training run per model) — {source}', fontsize=10); fig.tight_layout()
     return fig
 
 # %% ../../nbs/08_figures.ipynb #454fe449
 def human_eval_figure(human:pd.DataFrame, source:str):
-    "Radar chart of the mean rating of each model on each rubric criterion."
+    "Human ratings: a radar of each model's mean rating on each rubric criterion. The automated proxy: bars of each check's share, never on the radar."
     import matplotlib.pyplot as plt
     kind = human.rater_kind.iloc[0]
+    if kind == PROXY_RATER:
+        checks = [c for c in PROXY_CHECKS if c in set(human.criterion)]
+        models = list(dict.fromkeys(human.model))
+        fig, ax = plt.subplots(figsize=(12, 4.4))
+        _bars(ax, human[human.criterion.isin(checks)], checks, models, 'criterion', 'model', 'share (95% CI)')
+        ax.set_xticks(range(len(checks)), [f"{c}\n(stands in for {PROXY_CHECKS[c][1]})" for c in checks], rotation=0, fontsize=8)
+        ax.set_ylim(0, 1.05); ax.legend(fontsize=7, ncol=2)
+        ax.set_title(f"AUTOMATED CHECKS, NOT HUMAN RATINGS — share per model — {int(human.cases.max())} held-out cases — {source}", fontsize=9)
+        fig.tight_layout()
+        return fig
     crit = [c for c in CRITERIA if c in set(human.criterion)]
     angles = np.linspace(0, 2*np.pi, len(crit), endpoint=False)
     fig = plt.figure(figsize=(7, 6.4))
@@ -76,8 +87,7 @@ def human_eval_figure(human:pd.DataFrame, source:str):
         ax.plot(np.r_[angles, angles[:1]], np.r_[v, v[:1]], 'o-', lw=1.5, ms=3, label=m)
         ax.fill(np.r_[angles, angles[:1]], np.r_[v, v[:1]], alpha=0.05)
     ax.set_xticks(angles, crit); ax.set_ylim(1, 5); ax.set_yticks([1, 2, 3, 4, 5])
-    who = 'AUTOMATED PROXY, NOT HUMAN RATINGS' if kind == PROXY_RATER else f"human ratings ({int(human.raters.max())} raters)"
-    ax.set_title(f"Rubric means per model — {who}\n{int(human.cases.max())} held-out cases — {source}", fontsize=9)
+    ax.set_title(f"Rubric means per model — human ratings ({int(human.raters.max())} raters)\n{int(human.cases.max())} held-out cases — {source}", fontsize=9)
     ax.legend(loc='upper right', bbox_to_anchor=(1.32, 1.1), fontsize=8)
     return fig
 
@@ -172,6 +182,37 @@ def frontier_figure(points:pd.DataFrame, source:str):
     fig.suptitle(f'Privacy–utility frontier of the fine-tuned model (one training run per point) — {source}', fontsize=10); fig.tight_layout()
     return fig
 
+# %% ../../nbs/08_figures.ipynb #88325a3f
+PAIRED_MEASURES = (('mia', 'ref_model', 'auc_minus_raw', 'membership AUC − raw\n(reference-model attack)'),
+                   ('mia', 'loss', 'auc_minus_raw', 'membership AUC − raw\n(LOSS attack)'),
+                   ('text', None, 'med_f1_minus_raw', 'medication F1 − raw'),
+                   ('text', None, 'perplexity_minus_raw', 'perplexity − raw'))
+
+def paired_points(text:pd.DataFrame, mia:pd.DataFrame) -> pd.DataFrame:
+    "model, measure, value, low, high: each model's paired difference to raw on the `PAIRED_MEASURES`."
+    rows = []
+    for source, attack, metric, label in PAIRED_MEASURES:
+        d = mia[(mia.target == 'language model') & (mia.attack == attack) & (mia.metric == metric)].rename(columns={'variant': 'model'}) if source == 'mia' \
+            else text[text.metric == metric]
+        rows.append(d[['model', 'value', 'low', 'high']].assign(measure=label))
+    return pd.concat(rows, ignore_index=True)[['model', 'measure', 'value', 'low', 'high']]
+
+def paired_figure(points:pd.DataFrame, source:str):
+    "Forest plot: each model's difference to raw on every measure, with its paired interval."
+    import matplotlib.pyplot as plt
+    measures = list(dict.fromkeys(points.measure))
+    models = sorted(set(points.model), key=lambda m: (m == 'base', m))
+    fig, ax = plt.subplots(1, len(measures), figsize=(4.2*len(measures), 0.45*len(models) + 1.6), sharey=True, squeeze=False)
+    for a, meas in zip(ax[0], measures):
+        d = points[points.measure == meas].set_index('model').reindex(models)
+        y = np.arange(len(models))
+        a.errorbar(d.value, y, xerr=[(d.value - d.low).clip(lower=0), (d.high - d.value).clip(lower=0)], fmt='o', capsize=3, color='C0')
+        a.axvline(0, color='k', lw=0.8); a.set(title=meas, xlabel='difference to raw (95% CI, paired)')
+        a.set_yticks(y, models)
+    ax[0][0].invert_yaxis()  # the first model on top (the axes share y: invert once)
+    fig.suptitle(f'Each model against the raw model on the same patients (one training run per model) — {source}', fontsize=10); fig.tight_layout()
+    return fig
+
 # %% ../../nbs/08_figures.ipynb #0efe69dd
 def scalability_figure(runs:pd.DataFrame, summary:pd.DataFrame, source:str):
     "Time and memory of every stage against rows, log-log, with fitted exponents."
@@ -202,11 +243,13 @@ def draw_figures(cfg:Config) -> list:
     r, src = load_results(cfg), data_source_description(cfg)
     figs = {'mia': (mia_figure(r['mia'], r['roc'], src), 'Membership inference on every fine-tuned model and released table: AUC with 95% CIs, strongest ROC per model, table attacks.'),
             'utility': (utility_figure(r['text'], src), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
-            'human_eval': (human_eval_figure(r['human'], src), 'Rubric means per model (radar).' + (' AUTOMATED PROXY, NOT HUMAN RATINGS.' if r['human'].rater_kind.iloc[0] == PROXY_RATER else ' Human ratings.')),
+            'human_eval': (human_eval_figure(r['human'], src), 'AUTOMATED CHECKS, NOT HUMAN RATINGS: precision, recall, diagnosis co-occurrence, known-drug share and list format per model (bars).'
+                           if r['human'].rater_kind.iloc[0] == PROXY_RATER else 'Human rubric means per model (radar).'),
             'synthetic_quality': (synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of each synthetic-data generator.'),
             'dp_tradeoff': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the local-DP releases on demographics against epsilon per patient.'),
             'dp_synthetic': (dp_synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of MST (DP end to end) and the DP-parameters Bayesian network against epsilon per patient; one run per point.'),
             'frontier': (frontier_figure(frontier_points(r['text'], r['mia'], frontier_epsilons(r)), src), 'Perplexity, medication F1, ROUGE-L and membership AUC of the fine-tuned models against epsilon per patient: dpsgd and dp-synthetic, raw at infinity, the arms without a model-level guarantee as reference lines; one training run per point.'),
+            'paired': (paired_figure(paired_points(r['text'], r['mia']), src), 'Each model minus the raw model on the same patients: membership AUC (reference-model and LOSS attacks), medication F1 and perplexity, with paired 95% intervals that resample patients; one training run per model.'),
             'scalability': (scalability_figure(r['scaling_runs'], r['scaling'], src), 'Wall time and peak memory of every stage against input size (log-log), with growth exponents.')}
     for name, (fig, caption) in figs.items():
         save_figure(fig, name, cfg, params=dict(results=[str(cfg.stage_dir(s)/f) for s, f in RESULT_FILES.values()]), notebook='08_figures', caption=caption)
