@@ -50,7 +50,7 @@ def token_stats(model, tok, conversations, max_length:int=1024, batch_size:int=8
     "Per conversation, a (response tokens × 3) array of log-probability, μ and σ of each response token within `max_length` under `model` (`min_response`: score at least that many response tokens of a conversation whose prompt fills `max_length`, else it is an error)."
     encoded = [encode_chat(tok, c, max_length) for c in conversations]
     if min_response > 0:
-        encoded = [e if len(e['input_ids']) - e['n_prompt'] >= min(min_response, 1) else encode_chat(tok, c, e['n_prompt'] + min_response)
+        encoded = [e if len(e['input_ids']) > e['n_prompt'] else encode_chat(tok, c, e['n_prompt'] + min_response)
                    for e, c in zip(encoded, conversations)]
     if any(e['n_prompt'] >= len(e['input_ids']) for e in encoded): raise ValueError(f"a conversation has no response tokens within max_length={max_length}")
     return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress, prefix)

@@ -131,9 +131,9 @@ def _wilson(p:float, n:int, z:float=1.96) -> tuple:
     h = z*np.sqrt(p*(1 - p)/n + z*z/(4*n*n)) / (1 + z*z/n)
     return float(c - h), float(c + h)
 
-def _patients(sets:dict) -> tuple:
-    "(member patients, non-member patients): the patient of each attacked admission, in the attack's order — the bootstrap's clusters."
-    return tuple(sets[k].subject_id.to_numpy() for k in ('members', 'nonmembers'))
+def _patients(sets:dict, prefix:str='') -> tuple:
+    "(member patients, non-member patients): the patient of each attacked admission (of the `prefix` sets, e.g. 'calibration_'), in the attack's order — the bootstrap's clusters."
+    return tuple(sets[prefix + k].subject_id.to_numpy() for k in ('members', 'nonmembers'))
 
 def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config, patients:tuple) -> tuple:
     "(results rows, ROC frame) of one attack's `scores`, the `n` members first, with intervals resampling `patients`."
@@ -193,7 +193,7 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, sets:dict
     for attack in sc.columns:
         r, roc = _attack_rows(attack, ev[attack].to_numpy(), n, cfg, _patients(sets)); rows += r; rocs.append(roc)
     if c:
-        pc = tuple(sets[k].subject_id.to_numpy() for k in ('calibration_members', 'calibration_nonmembers'))
+        pc = _patients(sets, 'calibration_')
         for attack in sc.columns:
             v = attack_metrics(cal[attack].to_numpy()[:c], cal[attack].to_numpy()[c:], fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed,
                                member_groups=pc[0], nonmember_groups=pc[1])['auc']
