@@ -20,7 +20,7 @@ __all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'pro
 PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
-                  gen_max_new_tokens=48, mia_records=24, mia_calibration_records=8, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
+                  gen_max_new_tokens=48, mia_records=20, mia_calibration_records=8, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
                   scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20,
                   # a few hundred patients keep no DP vocabulary at ε = 8 (the thresholds ask for ~160 patients): the smoke runs
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
@@ -70,6 +70,8 @@ class Config:
     max_suppression:float = setting(0.05, '03_anonymize', 'largest share of records that may be suppressed before generalising further', '[0, 1)')
     age_band:int = setting(5, '03_anonymize', 'width of the finest age band, in years')
     swap_rate:float = setting(0.05, '03_anonymize', 'share of records whose swapped attributes are exchanged within their stratum', '[0, 1)')
+    km_m:int = setting(2, '03_anonymize', 'k^m-anonymity of the diagnosis categories: an adversary who knows at most m of them finds k patients (k = k_anonymity); 0: off', 'non-negative int')
+    anon_pseudonyms:str = setting('admission', '03_anonymize', "subject_id tokens: one per 'patient' (a patient's stays linkable) or one per 'admission' (not linkable)", ('patient', 'admission'))
     synth_top_k:int = setting(30, '04_synthesize', 'indicator columns per list field (diagnosis categories, procedure categories, medications)')
     bn_method:str = setting('hill-climb', '04_synthesize', "Bayesian network structure: 'hill-climb' or 'chow-liu'", ('hill-climb', 'chow-liu'))
     bn_max_indegree:int = setting(3, '04_synthesize', 'most parents of a column in the network')

@@ -145,14 +145,32 @@ def _qi_matrix(df:pd.DataFrame, fit:pd.DataFrame, quasi_identifiers) -> np.ndarr
             parts.append((df[c].astype(str).to_numpy()[:, None] == cats[None]) / np.sqrt(2))
     return np.ascontiguousarray(np.column_stack(parts), dtype=np.float32)
 
+def _containing(known:list, released_items) -> list:
+    "For each target's `known` items, the released rows whose item set holds them all (every row when nothing is known)."
+    index = {}
+    for r, items in enumerate(released_items):
+        for x in set(items): index.setdefault(x, []).append(r)
+    every = np.arange(len(released_items))
+    out = []
+    for kn in known:
+        rows = every
+        for x in dict.fromkeys(kn): rows = np.intersect1d(rows, index.get(x, []), assume_unique=True)
+        out.append(rows)
+    return out
+
 def linkage_attack(targets:pd.DataFrame, released:pd.DataFrame, truth, quasi_identifiers=QUASI_IDENTIFIERS, generalised:dict|None=None,
-                   age_band:int=5, k:int=64, return_hits:bool=False) -> dict:
-    "Success of linking each of `targets` to its released row (`truth`: its position in `released`, -1 if absent) on `quasi_identifiers`; `return_hits`: each target's own success too."
+                   age_band:int=5, k:int=64, return_hits:bool=False, known_items:list|None=None, released_items=None) -> dict:
+    "Success of linking each of `targets` to its released row (`truth`: its position in `released`, -1 if absent) on `quasi_identifiers` and, when given, the items each target is known to have (`known_items`) among each row's `released_items`; `return_hits`: each target's own success too."
     truth, qi = np.asarray(truth), list(quasi_identifiers)
     if len(truth) != len(targets): raise ValueError(f"truth has {len(truth)} entries for {len(targets)} targets")
+    if (known_items is None) != (released_items is None): raise ValueError("known_items and released_items go together")
+    if known_items is not None and len(known_items) != len(targets): raise ValueError(f"known_items has {len(known_items)} entries for {len(targets)} targets")
+    if known_items is not None and len(released_items) != len(released): raise ValueError(f"released_items has {len(released_items)} entries for {len(released)} released rows")
+    if not qi and known_items is None: raise ValueError("the attacker knows nothing: name quasi-identifiers or give known_items")
     missing = [c for c in qi if c not in targets or c not in released]
     if missing: raise KeyError(f"quasi-identifier(s) {missing} missing from the targets or the released table")
-    if generalised is not None:
+    if not qi: cands = [np.arange(len(released))]*len(targets)
+    elif generalised is not None:
         t = targets.reset_index(drop=True)
         seen = pd.DataFrame({c: generalise(t, c, generalised.get(c, 0), age_band) if c in generalised else t[c].astype(str) for c in qi})
         keys = pd.MultiIndex.from_frame(released[qi].astype(str))
@@ -162,6 +180,7 @@ def linkage_attack(targets:pd.DataFrame, released:pd.DataFrame, truth, quasi_ide
         kk = min(k, len(released))
         d, idx = nearest(_qi_matrix(released, released, qi), _qi_matrix(targets, released, qi), kk)
         cands = [list(i[dr <= dr[0] + 1e-6]) for dr, i in zip(d, idx)]
+    if known_items is not None: cands = [np.intersect1d(c, h) for c, h in zip(cands, _containing(known_items, released_items))]
     hit = np.array([(t in c)/len(c) if len(c) else 0.0 for t, c in zip(truth, cands)])
     unique = np.array([len(c) == 1 and c[0] == t for t, c in zip(truth, cands)])
     out = dict(success=float(hit.mean()), unique_reidentified=float(unique.mean()), random_guess=1/len(released),

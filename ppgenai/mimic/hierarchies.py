@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['QUASI_IDENTIFIERS', 'LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'age_bands', 'los_bins', 'generalise',
-           'hierarchy_height']
+__all__ = ['QUASI_IDENTIFIERS', 'LOS_BINS', 'ADMISSION_LOCATION_GROUPS', 'ADMISSION_TYPE_GROUPS', 'age_bands', 'los_bins',
+           'generalise', 'hierarchy_height']
 
 # %% ../../nbs/01e_hierarchies.ipynb #dd775a28
-QUASI_IDENTIFIERS = ('age', 'gender', 'race_group', 'los_days')  # what a linking attacker plausibly knows
+QUASI_IDENTIFIERS = ('age', 'gender', 'race_group', 'los_days', 'admission_type', 'admission_location')  # what a linking attacker plausibly knows: who, how long, how they came in
 
 # %% ../../nbs/01e_hierarchies.ipynb #04a64cd8
 LOS_BINS = ((0, 1, 2, 3, 5, 7, 14, 30), (0, 2, 7, 30), (0, 7))  # days: finest to coarsest; the last bin is open-ended
@@ -40,6 +40,11 @@ ADMISSION_LOCATION_GROUPS = {'EMERGENCY ROOM': 'EMERGENCY', 'WALK-IN/SELF REFERR
                              'INTERNAL TRANSFER TO OR FROM PSYCH': 'TRANSFER', 'AMBULATORY SURGERY TRANSFER': 'TRANSFER',
                              'PACU': 'PROCEDURE', 'PROCEDURE SITE': 'PROCEDURE'}
 
+ADMISSION_TYPE_GROUPS = {'EW EMER.': 'EMERGENCY', 'DIRECT EMER.': 'EMERGENCY', 'URGENT': 'EMERGENCY',
+                         'ELECTIVE': 'ELECTIVE', 'SURGICAL SAME DAY ADMISSION': 'ELECTIVE',
+                         'OBSERVATION ADMIT': 'OBSERVATION', 'EU OBSERVATION': 'OBSERVATION', 'DIRECT OBSERVATION': 'OBSERVATION',
+                         'AMBULATORY OBSERVATION': 'OBSERVATION'}
+
 def generalise(df:pd.DataFrame, column:str, level:int, age_band:int=5) -> pd.Series:
     "`column` of `df` at `level` of its hierarchy (`*` at the top)."
     s = df[column]
@@ -52,6 +57,7 @@ def generalise(df:pd.DataFrame, column:str, level:int, age_band:int=5) -> pd.Ser
         return los_bins(s, LOS_BINS[level]) if level < len(LOS_BINS) else pd.Series('*', index=s.index)
     by_value = lambda f: lambda v: v.map({x: f(x) for x in v.unique()})  # one call per distinct value
     steps = {'admission_location': [by_value(lambda x: ADMISSION_LOCATION_GROUPS.get(x, 'OTHER'))],
+             'admission_type': [by_value(lambda x: ADMISSION_TYPE_GROUPS.get(x, 'OTHER'))],
              'marital_status': [by_value(lambda x: {'MARRIED': 'MARRIED', 'UNKNOWN': 'UNKNOWN'}.get(x, 'NOT MARRIED'))],
              'race_group': [lambda v: v.where(v.isin(['WHITE', 'UNKNOWN']), 'NON-WHITE')]}.get(column, [])
     if level == 0: return s.astype('str')
@@ -61,4 +67,4 @@ def generalise(df:pd.DataFrame, column:str, level:int, age_band:int=5) -> pd.Ser
 # %% ../../nbs/01e_hierarchies.ipynb #ab2dada4
 def hierarchy_height(column:str) -> int:
     "The level at which `column` is fully suppressed (`*`)."
-    return {'age': 4, 'los_days': len(LOS_BINS), 'admission_location': 2, 'marital_status': 2, 'race_group': 2}.get(column, 1)
+    return {'age': 4, 'los_days': len(LOS_BINS), 'admission_location': 2, 'admission_type': 2, 'marital_status': 2, 'race_group': 2}.get(column, 1)

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['icd_category', 'icd_categories', 'icd_category_titles', 'rollup_codes']
+__all__ = ['ICD10_CHAPTERS', 'ICD9_CHAPTERS', 'ICD_CHAPTER_TITLES', 'icd_category', 'icd_categories', 'icd_category_titles',
+           'rollup_codes', 'icd_chapter']
 
 # %% ../../nbs/01c_icd.ipynb #c99c6fb1
 def icd_category(code:str, kind:str='diagnosis') -> str:
@@ -95,3 +96,42 @@ def rollup_codes(codes:pd.Series, kind:str='diagnosis') -> tuple:
         flat = np.asarray(values, dtype=object)[kept]
         return pd.Series(np.fromiter((flat[a:b] for a, b in bounds), dtype=object, count=len(codes)), index=codes.index)
     return lists_of(list(cat_names)), lists_of([titles.get(c, c) for c in cat_names])
+
+# %% ../../nbs/01c_icd.ipynb #7b2f84a4
+ICD10_CHAPTERS = (('A00', 'B99', 'Certain infectious and parasitic diseases'), ('C00', 'D49', 'Neoplasms'),
+                  ('D50', 'D89', 'Diseases of the blood and blood-forming organs and certain disorders involving the immune mechanism'),
+                  ('E00', 'E89', 'Endocrine, nutritional and metabolic diseases'), ('F01', 'F99', 'Mental, behavioral and neurodevelopmental disorders'),
+                  ('G00', 'G99', 'Diseases of the nervous system'), ('H00', 'H59', 'Diseases of the eye and adnexa'),
+                  ('H60', 'H95', 'Diseases of the ear and mastoid process'), ('I00', 'I99', 'Diseases of the circulatory system'),
+                  ('J00', 'J99', 'Diseases of the respiratory system'), ('K00', 'K95', 'Diseases of the digestive system'),
+                  ('L00', 'L99', 'Diseases of the skin and subcutaneous tissue'), ('M00', 'M99', 'Diseases of the musculoskeletal system and connective tissue'),
+                  ('N00', 'N99', 'Diseases of the genitourinary system'), ('O00', 'O9A', 'Pregnancy, childbirth and the puerperium'),
+                  ('P00', 'P96', 'Certain conditions originating in the perinatal period'),
+                  ('Q00', 'Q99', 'Congenital malformations, deformations and chromosomal abnormalities'),
+                  ('R00', 'R99', 'Symptoms, signs and abnormal clinical and laboratory findings, not elsewhere classified'),
+                  ('S00', 'T88', 'Injury, poisoning and certain other consequences of external causes'), ('U00', 'U85', 'Codes for special purposes'),
+                  ('V00', 'Y99', 'External causes of morbidity'), ('Z00', 'Z99', 'Factors influencing health status and contact with health services'))
+ICD9_CHAPTERS = (('001', '139', 'Infectious and parasitic diseases'), ('140', '239', 'Neoplasms'),
+                 ('240', '279', 'Endocrine, nutritional and metabolic diseases, and immunity disorders'),
+                 ('280', '289', 'Diseases of the blood and blood-forming organs'), ('290', '319', 'Mental disorders'),
+                 ('320', '389', 'Diseases of the nervous system and sense organs'), ('390', '459', 'Diseases of the circulatory system'),
+                 ('460', '519', 'Diseases of the respiratory system'), ('520', '579', 'Diseases of the digestive system'),
+                 ('580', '629', 'Diseases of the genitourinary system'), ('630', '679', 'Complications of pregnancy, childbirth, and the puerperium'),
+                 ('680', '709', 'Diseases of the skin and subcutaneous tissue'), ('710', '739', 'Diseases of the musculoskeletal system and connective tissue'),
+                 ('740', '759', 'Congenital anomalies'), ('760', '779', 'Certain conditions originating in the perinatal period'),
+                 ('780', '799', 'Symptoms, signs, and ill-defined conditions'), ('800', '999', 'Injury and poisoning'),
+                 ('V01', 'V91', 'Supplementary classification of factors influencing health status and contact with health services'),
+                 ('E000', 'E999', 'Supplementary classification of external causes of injury and poisoning'))
+ICD_CHAPTER_TITLES = {f'ICD{s}:{a}-{b}': t for s, table in (('10', ICD10_CHAPTERS), ('9', ICD9_CHAPTERS)) for a, b, t in table}
+
+# %% ../../nbs/01c_icd.ipynb #17d5d0c1
+def icd_chapter(item:str) -> str|None:
+    "The diagnosis chapter of an ICD diagnosis code or category ('ICD10:E11' -> 'ICD10:E00-E89'); `None` for a chapter (the top)."
+    if item in ICD_CHAPTER_TITLES: return None
+    system, _, c = str(item).partition(':')
+    table = {'ICD10': ICD10_CHAPTERS, 'ICD9': ICD9_CHAPTERS}.get(system)
+    if table is None or not c: raise ValueError(f"not an ICD code of the form 'ICD9:…' or 'ICD10:…': {item!r}")
+    head = c[:4] if system == 'ICD9' and c[0] == 'E' else c[:3]
+    for a, b, _ in table:
+        if len(a) == len(head) and a[0].isdigit() == head[0].isdigit() and a <= head <= b: return f'{system}:{a}-{b}'
+    raise ValueError(f"{item!r} is in no {system} diagnosis chapter")

@@ -14,7 +14,8 @@ from ..schema import TableError, TableSchema, check_table, check_columns
 # %% auto #0
 __all__ = ['KEY_ENV', 'KEY_FILE_ENV', 'ID_PREFIXES', 'class_ids', 'swap_values', 'HashKeyError', 'generate_key', 'load_key',
            'key_id', 'check_key', 'pseudonymise', 'link_pseudonyms', 'sensitive_profile', 'anonymity_measures',
-           'search_lattice', 'round_widths', 'column_hierarchy', 'violations', 'anonymise_table']
+           'search_lattice', 'itemset_support', 'km_anonymity', 'km_anonymise', 'round_widths', 'column_hierarchy',
+           'violations', 'anonymise_table']
 
 # %% ../../nbs/03a_anonymity.ipynb #2b9efdcf
 def class_ids(df:pd.DataFrame, columns) -> np.ndarray:
@@ -208,6 +209,122 @@ def search_lattice(heights:list, violations, max_share:float, max_nodes:int=500)
     return top, violations(top), False, dict(search='best-first (least loss)', nodes_evaluated=evaluated + 1)
 
 
+# %% ../../nbs/03a_anonymity.ipynb #23549e4b
+def _set_codes(sets) -> tuple:
+    "`(rows, items)`: each set as the sorted distinct codes of its items, and the item behind each code."
+    sets = list(sets)
+    lens = np.fromiter((len(s) for s in sets), np.int64, len(sets))
+    flat = pd.Series([x for s in sets for x in s], dtype=object)
+    if flat.isna().any(): raise TableError("sets: an item is missing (None or NaN); drop it or give it a label")
+    codes, items = pd.factorize(flat)
+    return [np.unique(r) for r in np.split(codes, np.cumsum(lens)[:-1])], np.asarray(items, dtype=object)
+
+def _itemset_keys(rows:list, size:int, n_items:int) -> tuple:
+    "`(row, key)` of every itemset of `size` distinct items in each row, an itemset coded as an integer in base `n_items`."
+    if float(n_items)**size >= 2**62: raise ValueError(f"m={size} is too large for {n_items} distinct items")
+    import itertools
+    ri, keys, base = [], [], n_items**np.arange(size, dtype=np.int64)
+    for i, r in enumerate(rows):
+        if len(r) < size: continue
+        c = np.fromiter(itertools.chain.from_iterable(itertools.combinations(r.tolist(), size)), np.int64).reshape(-1, size)
+        keys.append(c @ base); ri.append(np.full(len(c), i))
+    if not keys: return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(ri), np.concatenate(keys)
+
+# %% ../../nbs/03a_anonymity.ipynb #264e8727
+def _groups(sets, groups) -> np.ndarray:
+    if groups is None: return np.arange(len(sets))
+    g = pd.Series(groups)
+    if len(g) != len(sets): raise TableError(f"groups: {len(g)} entries for {len(sets)} sets")
+    if g.isna().any(): raise TableError("groups: a set has no unit (missing group)")
+    return pd.factorize(g)[0]
+
+def itemset_support(sets, m:int=2, groups=None) -> pd.DataFrame:
+    "Every itemset of 1..`m` items occurring in `sets`, with its size and its support: the distinct `groups` (units; default: sets) whose sets contain it."
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1: raise TableError(f"m must be a positive integer, got {m!r}")
+    g = _groups(sets, groups)
+    rows, items = _set_codes(sets)
+    out = []
+    for size in range(1, m + 1):
+        ri, keys = _itemset_keys(rows, size, len(items))
+        if not len(keys): break
+        sup = pd.DataFrame({'g': g[ri], 'key': keys}).drop_duplicates().key.value_counts(sort=False)
+        digits = (sup.index.to_numpy()[:, None]//len(items)**np.arange(size)) % len(items)
+        out.append(pd.DataFrame({'itemset': [tuple(items[d]) for d in digits], 'size': size, 'support': sup.to_numpy()}))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame({'itemset': [], 'size': [], 'support': []})
+
+def km_anonymity(sets, m:int=2, groups=None) -> int|None:
+    "The k that `sets` meet against an adversary who knows at most `m` items: the least support of an occurring itemset (`None`: no items at all)."
+    sup = itemset_support(sets, m, groups)
+    return int(sup.support.min()) if len(sup) else None
+
+# %% ../../nbs/03a_anonymity.ipynb #9fc302ca
+def _recode(sets, label:dict) -> list:
+    "Each set with its items relabelled (`None`: dropped) and repeats removed, in order."
+    return [list(dict.fromkeys(label.get(x, x) for x in s if label.get(x, x) is not None)) for s in sets]
+
+def _low_itemsets(sets:list, k:int, m:int, g:np.ndarray) -> tuple:
+    "`(rows, items, low)`: the sets' codes, their items, and per row the itemsets (tuples of codes) of at most `m` items held by fewer than `k` units."
+    rows, items = _set_codes(sets)
+    low = {}
+    for size in range(1, m + 1):
+        ri, keys = _itemset_keys(rows, size, len(items))
+        if not len(keys): break
+        sup = pd.DataFrame({'g': g[ri], 'key': keys}).drop_duplicates().key.value_counts()
+        bad = sup.reindex(keys).to_numpy() < k
+        digits = (keys[bad, None]//len(items)**np.arange(size)) % len(items)
+        for r, d in zip(ri[bad], digits): low.setdefault(int(r), []).append(tuple(d.tolist()))
+    return rows, items, low
+
+def _single_support(rows:list, n_items:int, g:np.ndarray) -> np.ndarray:
+    ri, keys = _itemset_keys(rows, 1, n_items)
+    return np.bincount(pd.DataFrame({'g': g[ri], 'key': keys}).drop_duplicates().key.to_numpy(), minlength=n_items)
+
+def km_anonymise(sets, k:int, m:int=2, parent=None, groups=None, max_rounds:int=1_000) -> tuple:
+    "`(sets, recoding, report)`: `sets` with rare items recoded along `parent` (an item's more general label, `None`: suppress) and rare combinations suppressed locally, until every itemset of at most `m` items has support ≥ `k` units (`groups`)."
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1: raise TableError(f"k must be a positive integer, got {k!r}")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1: raise TableError(f"m must be a positive integer, got {m!r}")
+    sets = [list(dict.fromkeys(s)) for s in sets]
+    g = _groups(sets, groups)
+    if k > len(np.unique(g)): raise TableError(f"k={k} is larger than the number of units ({len(np.unique(g))})")
+    up = (lambda x: None) if parent is None else parent.get if isinstance(parent, dict) else parent
+    label, rounds = {}, 0  # 1. original item -> its label now (absent: itself; None: suppressed), the same in every record
+    while True:
+        cur = _recode(sets, label)
+        sup = itemset_support(cur, 1, g)
+        low = set(sup.itemset[sup.support < k].str[0])
+        if not low: break
+        rounds += 1
+        if rounds > max_rounds: raise RuntimeError(f"the rare items were not recoded in {max_rounds} rounds: does `parent` climb to None?")
+        label |= {o: up(l) for o in {x for s in sets for x in s} if (l := label.get(o, o)) is not None and l in low}
+    recoded = _recode(sets, label)
+    while True:  # 2. in each record with rare itemsets, drop the item in most of them (ties: least support) until it has none
+        rows, items, low = _low_itemsets(recoded, k, m, g)
+        if not low: break
+        rounds += 1
+        if rounds > max_rounds: raise RuntimeError(f"k^m not reached in {max_rounds} rounds")
+        single = _single_support(rows, len(items), g)
+        for r, bad in low.items():
+            gone = set()
+            while bad:
+                counts = pd.Series([x for s in bad for x in s]).value_counts()
+                x = min(counts.index, key=lambda c: (-counts[c], single[c], str(items[c])))
+                gone.add(items[x]); bad = [s for s in bad if x not in s]
+            recoded[r] = [y for y in recoded[r] if y not in gone]
+    def fate(o, l, kept):  # what became of one item occurrence of a record
+        return 'suppressed_globally' if l is None else 'suppressed_locally' if l not in kept else 'exact' if o not in label else 'generalised'
+    fates = pd.Series([fate(o, label.get(o, o), set(r)) for s, r in zip(sets, recoded) for o in s], dtype=object).value_counts()
+    n_occ = int(fates.sum())
+    items_kind = pd.Series(['exact' if o not in label else 'suppressed' if label[o] is None else 'generalised' for o in {x for s in sets for x in s}],
+                           dtype=object).value_counts()
+    report = dict(k_target=int(k), m=int(m), units='groups' if groups is not None else 'sets', rounds=rounds,
+                  items_in=int(items_kind.sum()), **{f'items_{w}': int(items_kind.get(w, 0)) for w in ('exact', 'generalised', 'suppressed')},
+                  occurrences_in=int(n_occ), occurrences_out=int(sum(map(len, recoded))),
+                  **{f'share_{w}': float(fates.get(w, 0)/max(n_occ, 1)) for w in ('exact', 'generalised', 'suppressed_globally', 'suppressed_locally')},
+                  records_emptied=int(sum(1 for a, b in zip(sets, recoded) if len(a) and not len(b))),
+                  k_met=km_anonymity(recoded, m, g))
+    return recoded, dict(label), report
+
 # %% ../../nbs/03a_anonymity.ipynb #72270a1c
 def round_widths(lower:float, upper:float, integer:bool=False) -> list:
     "Round interval widths (1, 2, 5 × 10^e) from about 1/64 of the range up to half of it."
@@ -284,11 +401,23 @@ def _check_request(df, quasi_identifiers, sensitive, k, l, t, max_suppression, s
         if l and df[c].nunique(dropna=False) < l: raise TableError(f"l={l} cannot be met: sensitive column {c!r} has only {df[c].nunique(dropna=False)} distinct values")
     return qi, sens
 
+def _check_sets(df, sets, m, unit, qi, sens):
+    sets = check_columns(df, sets, 'sets')
+    both = sorted(set(sets) & set(qi + sens))
+    if both: raise TableError(f"sets: {both} are also quasi-identifiers or sensitive; a set-valued column is protected by k^m alone")
+    for c in sets:
+        bad = df[c].map(lambda v: not (isinstance(v, (list, tuple, set, np.ndarray)) or v is None))
+        if bad.any(): raise TableError(f"sets: column {c!r} holds a non-list value in row {bad.idxmax()!r}: {df[c][bad].iloc[0]!r}")
+    if sets and (isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1): raise TableError(f"m must be a positive integer, got {m!r}")
+    if unit is not None: check_columns(df, [unit], 'unit')
+    return sets
+
 def anonymise_table(df:pd.DataFrame, quasi_identifiers, k:int=5, sensitive=(), l:int|None=None, t:float|None=None, max_suppression:float=0.05,
                     swap=(), swap_rate:float=0.05, hash_columns=(), key:bytes|None=None, hierarchies:dict|None=None, kinds:dict|None=None,
-                    seed:int|None=None) -> tuple:
-    "Anonymise `df` to k-anonymity on `quasi_identifiers` (and ℓ-diversity, t-closeness on `sensitive`); return `(released, report)`."
+                    sets=(), m:int=2, unit:str|None=None, seed:int|None=None) -> tuple:
+    "Anonymise `df` to k-anonymity on `quasi_identifiers` (and ℓ-diversity, t-closeness on `sensitive`; k^m-anonymity of the list-valued columns `sets`, counted in distinct `unit`s); return `(released, report)`."
     qi, sens = _check_request(df, quasi_identifiers, list(sensitive), k, l, t, max_suppression, list(swap), swap_rate, list(hash_columns), hierarchies)
+    set_cols = _check_sets(df, sets, m, unit, qi, sens)
     if hash_columns:
         key = load_key() if key is None else key
         check_key(key)
@@ -315,9 +444,15 @@ def anonymise_table(df:pd.DataFrame, quasi_identifiers, k:int=5, sensitive=(), l
         if levels[c] > 0: out[c] = gen[c].to_numpy()
     keep = np.flatnonzero(~bad)
     out = out.iloc[keep[rng.permutation(len(keep))]].reset_index(drop=True)  # suppress, and shuffle: row order can betray a sort
+    km, recodings = {}, {}
+    for c in set_cols:  # on the rows released; a unit's hashed id groups its rows as its real id would
+        items = [[] if v is None else list(v) for v in out[c]]
+        new, recodings[c], km[c] = km_anonymise(items, k, m, parent=(hierarchies or {}).get(c), groups=out[unit] if unit else None)
+        out[c] = pd.Series([np.asarray(v, dtype=object) for v in new], index=out.index, dtype=object)
     after = anonymity_measures(out, qi, sens)
     report = dict(k_target=int(k), l_target=l, t_target=t, quasi_identifiers=qi, sensitive=sens, levels=levels,
                   hierarchy_heights=height, search=search, records_in=int(len(df)), records_out=int(len(out)), suppressed=int(bad.sum()),
                   suppressed_share=float(bad.mean()), swaps=[dict(column=c, rate=swap_rate) for c in swap], hashed=list(hash_columns),
-                  key_id=key_id(key) if hash_columns else None, seeded=seed is not None, before=before, after=after)
+                  key_id=key_id(key) if hash_columns else None, seeded=seed is not None, before=before, after=after,
+                  sets=km, set_recoding=recodings, set_unit=unit)
     return out, report

@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, data_source_description
 from ..privacy.anonymity import (ID_PREFIXES, anonymity_measures, check_key, key_id, load_key, pseudonymise, search_lattice,
-                                      swap_values)
-from ..mimic.icd import rollup_codes
+                                      swap_values, km_anonymise, km_anonymity)
+from ..mimic.icd import rollup_codes, icd_chapter, icd_category_titles, ICD_CHAPTER_TITLES
 from ..mimic.hierarchies import QUASI_IDENTIFIERS, age_bands, generalise, hierarchy_height
 from .s01_preprocess import PREPROCESS_STAGE
 
 # %% auto #0
-__all__ = ['SENSITIVE', 'SWAPS', 'FIXED_LEVELS', 'ANON_OUTPUTS', 'ANON_STAGE', 'choose_levels', 'anonymise', 'run_anonymize',
-           'anonymity_figure']
+__all__ = ['SENSITIVE', 'SWAPS', 'FIXED_LEVELS', 'UNPROTECTED', 'ANON_OUTPUTS', 'ANON_STAGE', 'choose_levels', 'diagnosis_title',
+           'anonymise', 'run_anonymize', 'anonymity_figure']
 
 # %% ../../nbs/03_anonymize.ipynb #fab4f98c
 SENSITIVE = ('in_hospital_death', 'discharge_location', 'principal_diagnosis')
@@ -27,29 +27,45 @@ def _principal(codes:pd.Series) -> pd.Series:
     "The first (principal) code of each list, 'NONE' for an empty one."
     return pd.Series([c[0] if len(c) else 'NONE' for c in codes], index=codes.index, dtype='str')
 
-def choose_levels(df:pd.DataFrame, quasi_identifiers, k:int, max_suppression:float, age_band:int=5) -> tuple:
-    "`(levels, small, view)`: the least-generalised levels leaving at most `max_suppression` in classes below k, that mask, and the generalised columns."
+def choose_levels(df:pd.DataFrame, quasi_identifiers, k:int, max_suppression:float, age_band:int=5, floors:dict|None=None) -> tuple:
+    "`(levels, small, view)`: the least-generalised levels (at least `floors`) leaving at most `max_suppression` in classes below k, that mask, and the generalised columns."
     qi = list(quasi_identifiers)
+    floor = {c: int((floors or {}).get(c, 0)) for c in qi}
     @functools.cache
     def labels(c, l): return generalise(df, c, l, age_band)
     @functools.cache
     def codes(c, l): return pd.factorize(labels(c, l))[0]
     def small_mask(levels):
         key = np.zeros(len(df), np.int64)
-        for c, l in zip(qi, levels): key = key*(codes(c, l).max(initial=0) + 1) + codes(c, l)
+        for c, l in zip(qi, levels): key = key*(codes(c, floor[c] + l).max(initial=0) + 1) + codes(c, floor[c] + l)
         if key.max(initial=0) > 50_000_000: _, key = np.unique(key, return_inverse=True)  # too sparse to count densely
         return np.bincount(key)[key] < k
-    node, small, _, _ = search_lattice([hierarchy_height(c) for c in qi], small_mask, max_suppression)  # none qualifies: the top, suppressing what it must
-    return dict(zip(qi, node)), small, pd.DataFrame({c: labels(c, l) for c, l in zip(qi, node)})
+    node, small, _, _ = search_lattice([hierarchy_height(c) - floor[c] for c in qi], small_mask, max_suppression)  # none qualifies: the top, suppressing what it must
+    levels = {c: floor[c] + int(l) for c, l in zip(qi, node)}
+    return levels, small, pd.DataFrame({c: labels(c, l) for c, l in levels.items()})
 
 # %% ../../nbs/03_anonymize.ipynb #b6e65809
-FIXED_LEVELS = {'admission_location': 1}  # generalised always, whatever k needs: arrival by group, not by desk
+FIXED_LEVELS = {'admission_location': 1}  # generalised at least this far, whatever k needs: arrival by group, not by desk
+UNPROTECTED = ('medications: exact and in order (they are what the model learns to answer)', 'procedure categories: exact',
+               'prior_admissions, insurance, marital status: swapped at swap_rate, otherwise exact',
+               'diagnosis categories: protected against an adversary who knows at most km_m of them, not more')
+
+def diagnosis_title(label:str) -> str:
+    "The title of a released diagnosis label: a category's own, or a chapter's, as 'another condition' of it."
+    return f"{ICD_CHAPTER_TITLES[label]} (other)" if label in ICD_CHAPTER_TITLES else icd_category_titles('diagnosis').get(label, label)
+
+def _subject_tokens(df:pd.DataFrame, key:bytes, pseudonyms:str) -> np.ndarray:
+    if pseudonyms == 'patient': return pseudonymise(df.subject_id, key, 'subject_id', ID_PREFIXES['subject_id'])
+    return pseudonymise(df.subject_id.astype(str) + '/' + df.hadm_id.astype(str), key, 'subject_id', ID_PREFIXES['subject_id'])  # one per stay
 
 def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENTIFIERS, sensitive=SENSITIVE, swaps=SWAPS,
-              fixed_levels:dict=FIXED_LEVELS, swap_rate:float=0.05, max_suppression:float=0.05, age_band:int=5, rng:np.random.Generator|None=None) -> tuple:
+              fixed_levels:dict=FIXED_LEVELS, swap_rate:float=0.05, max_suppression:float=0.05, age_band:int=5, km_m:int=2,
+              pseudonyms:str='admission', rng:np.random.Generator|None=None) -> tuple:
     "Anonymise an admission table; return `(released, report)`."
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1: raise ValueError(f"k must be a positive integer, got {k!r}")
     if not 0 <= max_suppression < 1: raise ValueError(f"max_suppression must be in [0, 1), got {max_suppression!r}")
+    if isinstance(km_m, bool) or not isinstance(km_m, (int, np.integer)) or km_m < 0: raise ValueError(f"km_m must be a non-negative integer, got {km_m!r}")
+    if pseudonyms not in ('patient', 'admission'): raise ValueError(f"pseudonyms must be 'patient' or 'admission', got {pseudonyms!r}")
     check_key(key)
     need = ['subject_id', 'hadm_id', 'diagnosis_codes', 'procedure_codes', *quasi_identifiers, *[c for c, _ in swaps], *fixed_levels]
     missing = [c for c in dict.fromkeys(need) if c not in df.columns]
@@ -59,18 +75,27 @@ def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENT
     present = lambda d: [c for c in sens if c in d]
     before = anonymity_measures(df.assign(principal_diagnosis=_principal(df.diagnosis_codes)), qi, present(df.columns.tolist() + ['principal_diagnosis']))
     out = df.drop(columns=[c for c in ('diagnoses', 'procedures') if c in df])  # rebuilt from the rolled-up codes below
-    for c, l in fixed_levels.items(): out[c] = generalise(out, c, l, age_band)
+    for c, l in fixed_levels.items():
+        if c not in qi: out[c] = generalise(out, c, l, age_band)  # a quasi-identifier's floor is the lattice's
     strata = [c for c in ('gender', 'age') if c in df.columns]
     coarse = out.assign(age=age_bands(out.age, 4*age_band)) if 'age' in strata else out
     for col, method in swaps: out[col] = swap_values(coarse, col, swap_rate, strata, method, rng=rng)
-    levels, small, view = choose_levels(out, qi, k, max_suppression, age_band)
+    levels, small, view = choose_levels(out, qi, k, max_suppression, age_band, floors={c: l for c, l in fixed_levels.items() if c in qi})
     for c in qi: out[c] = view[c]
     keep = np.flatnonzero(~small)
     out = out.iloc[keep[rng.permutation(len(keep))]].reset_index(drop=True)  # suppress, and shuffle the rows (order can betray a sort by id)
+    patients = out.subject_id.to_numpy()  # the unit the k^m supports count, before it is pseudonymised
     with ThreadPoolExecutor(1) as pool:  # hashing runs in DuckDB, off the GIL, while the codes are rolled up
-        tokens = [pool.submit(pseudonymise, out[c], key, c, prefix) for c, prefix in ID_PREFIXES.items()]
-        out['diagnosis_codes'], out['diagnoses'] = rollup_codes(out.diagnosis_codes, 'diagnosis')
+        tokens = [pool.submit(_subject_tokens, out, key, pseudonyms), pool.submit(pseudonymise, out.hadm_id, key, 'hadm_id', ID_PREFIXES['hadm_id'])]
+        cats, _ = rollup_codes(out.diagnosis_codes, 'diagnosis')
         out['procedure_codes'], out['procedures'] = rollup_codes(out.procedure_codes, 'procedure')
+        km, recoding, km_before = None, {}, None
+        if km_m and len(out):
+            km_before = km_anonymity(list(cats), km_m, patients)
+            sets, recoding, km = km_anonymise(list(cats), k, km_m, parent=icd_chapter, groups=patients)
+            cats = pd.Series([np.asarray(s, dtype=object) for s in sets], index=out.index, dtype=object)
+        out['diagnosis_codes'] = cats
+        out['diagnoses'] = pd.Series([np.asarray([diagnosis_title(x) for x in s], dtype=object) for s in cats], index=out.index, dtype=object)
         out['subject_id'], out['hadm_id'] = tokens[0].result(), tokens[1].result()
     for n, col in (('n_diagnoses', 'diagnosis_codes'), ('n_procedures', 'procedure_codes')):
         if n in out: out[n] = np.fromiter(map(len, out[col]), np.int64, len(out))
@@ -78,7 +103,8 @@ def anonymise(df:pd.DataFrame, key:bytes, k:int=5, quasi_identifiers=QUASI_IDENT
     report = dict(k_target=int(k), quasi_identifiers=qi, sensitive=list(sensitive), levels=levels, fixed_levels=dict(fixed_levels),
                   generalised={c: sorted(map(str, out[c].unique()))[:12] for c in qi}, suppressed=int(small.sum()),
                   suppressed_share=float(small.mean()), swaps=[dict(column=c, method=m, rate=swap_rate, strata=strata) for c, m in swaps],
-                  key_id=key_id(key), before=before, after=after)
+                  km_m=int(km_m), km=(km | dict(k_before=km_before)) if km else None, km_recoding=recoding,
+                  pseudonyms=pseudonyms, unit='patient', unprotected=list(UNPROTECTED), key_id=key_id(key), before=before, after=after)
     return out[list(df.columns)], report
 
 # %% ../../nbs/03_anonymize.ipynb #9dfb8d46
@@ -96,7 +122,8 @@ def run_anonymize(cfg:Config, key:bytes|None=None, force:bool=False) -> dict:
     with ANON_STAGE.timer(cfg) as rec:
         adm = pd.read_parquet(src)
         train = adm[adm.split == 'train'].reset_index(drop=True)
-        rel, report = anonymise(train, key, cfg.k_anonymity, swap_rate=cfg.swap_rate, max_suppression=cfg.max_suppression, age_band=cfg.age_band)
+        rel, report = anonymise(train, key, cfg.k_anonymity, swap_rate=cfg.swap_rate, max_suppression=cfg.max_suppression, age_band=cfg.age_band,
+                               km_m=cfg.km_m, pseudonyms=cfg.anon_pseudonyms)
         report = dict(stage='03_anonymize', source=data_source_description(cfg), split='train', records_in=len(train), records_out=len(rel)) | report
         with atomic_dir(out) as tmp:
             rel.to_parquet(tmp/'released.parquet', index=False)

@@ -20,12 +20,13 @@ from ..attacks.metrics import attack_metrics, attack_difference, roc_table
 from ..bootstrap import bootstrap_ci
 from ..attacks.llm import token_stats, attack_scores
 from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
+from ..mimic.icd import rollup_codes
 
 # %% auto #0
 __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'trained_admissions',
-           'membership', 'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training', 'table_attacks',
-           'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix', 'run_mia', 'scored_models',
-           'mia_figure']
+           'membership', 'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training',
+           'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix',
+           'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised')  # models trained on one row per real admission
@@ -144,7 +145,7 @@ def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config, patients:tupl
 def _generalised(cfg:Config, variant:str) -> dict|None:
     if variant != 'anonymised': return None
     rpt = read_json(ANON_STAGE.dir(cfg)/'report.json')
-    return {**{c: l for c, l in rpt['levels'].items() if l > 0}, **rpt.get('fixed_levels', FIXED_LEVELS)}
+    return {c: l for c, l in {**rpt.get('fixed_levels', FIXED_LEVELS), **rpt['levels']}.items() if l > 0}  # the levels are at least the fixed ones
 
 def _truth(cfg:Config, variant:str, released:pd.DataFrame, targets:pd.DataFrame, key) -> np.ndarray:
     "Position of each target's own row in `released` (-1: not released)."
@@ -152,6 +153,19 @@ def _truth(cfg:Config, variant:str, released:pd.DataFrame, targets:pd.DataFrame,
     pos = pd.Series(np.arange(len(released)), index=pd.Index(ids.astype(object)))
     pos = pos[pos.index.notna()]
     return pos.reindex(pd.Index(targets.hadm_id.astype(object))).fillna(-1).astype(int).to_numpy()
+
+def _diagnosis_sets(cfg:Config, variant:str, df:pd.DataFrame) -> list:
+    "Each row's diagnosis categories as released (an anonymised release is rolled up and recoded already)."
+    if variant == 'anonymised' or not len(df): return [list(s) for s in df.diagnosis_codes]
+    return [list(s) for s in rollup_codes(df.diagnosis_codes.reset_index(drop=True), 'diagnosis')[0]]
+
+def known_diagnoses(cfg:Config, variant:str, targets:pd.DataFrame, m:int) -> list:
+    "What the adversary knows of each target: `m` of its real diagnosis categories, drawn at random (seeded), read through the release's published recoding."
+    rng = np.random.default_rng([cfg.seed, 6, m])
+    known = [list(rng.choice(np.asarray(c, dtype=object), min(m, len(c)), replace=False)) if len(c) else [] for c in _diagnosis_sets(cfg, 'raw', targets)]
+    if variant != 'anonymised': return known
+    rec = read_json(ANON_STAGE.dir(cfg)/'report.json').get('km_recoding') or {}
+    return [[rec.get(x, x) for x in kn if rec.get(x, x) is not None] for kn in known]  # a suppressed category is known to be useless
 
 def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tuple:
     "(results rows, ROC frames, DCR report) of the attacks on `variant`'s released table."
@@ -182,6 +196,15 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
         rows.append(dict(attack='linkage', metric='success', value=link['success'], low=low, high=high, members=n, nonmembers=0))
         rows += [dict(attack='linkage', metric=k, value=link[k], low=np.nan, high=np.nan, members=n, nonmembers=0)
                  for k in ('random_guess', 'unique_reidentified', 'mean_candidates')]
+        m = cfg.km_m or 2  # the adversary knows as many diagnoses as the anonymised release protects against
+        kw = dict(known_items=known_diagnoses(cfg, variant, targets, m), released_items=_diagnosis_sets(cfg, variant, released), return_hits=True)
+        for attack, qi in (('linkage_dx', ()), ('linkage_qi_dx', None)):
+            link = linkage_attack(targets, released, truth, **({} if qi is None else dict(quasi_identifiers=qi)), generalised=gen, age_band=cfg.age_band, **kw)
+            hits = np.asarray(link.pop('hits'))
+            _, low, high = bootstrap_ci(hits, groups=targets.subject_id, n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+            rows.append(dict(attack=attack, metric='success', value=link['success'], low=low, high=high, members=n, nonmembers=0))
+            rows += [dict(attack=attack, metric=k, value=link[k], low=np.nan, high=np.nan, members=n, nonmembers=0)
+                     for k in ('unique_reidentified', 'mean_candidates')] + [dict(attack=attack, metric='known_diagnoses', value=m, low=np.nan, high=np.nan, members=n, nonmembers=0)]
     return [r | dict(variant=variant, target='released table') for r in rows], [r.assign(variant=variant, target='released table') for r in rocs], dcr
 
 # %% ../../nbs/06_mia.ipynb #15b5e16c
@@ -313,13 +336,14 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str):
     ax[1].set(xlabel='false-positive rate', ylabel='true-positive rate', title='strongest attack per model (chosen on the calibration set)', xlim=(1e-3, 1), ylim=(1e-3, 1.05))
     ax[1].legend(fontsize=8)
     tab = results[results.target == 'released table']
-    rows = [('dcr', 'auc', 'DCR attack AUC'), ('domias', 'auc', 'density-ratio AUC'), ('linkage', 'success', 'linkage success')]
+    rows = [('dcr', 'auc', 'DCR attack AUC'), ('domias', 'auc', 'density-ratio AUC'), ('linkage', 'success', 'linkage: QIs'),
+            ('linkage_dx', 'success', 'linkage: m diagnoses'), ('linkage_qi_dx', 'success', 'linkage: QIs + m diagnoses')]
     for j, v in enumerate(variants):
         d = [tab[(tab.variant == v) & (tab.attack == a) & (tab.metric == m)] for a, m, _ in rows]
         val = [x.value.item() if len(x) else np.nan for x in d]
         err = [[x.value.item() - x.low.item() if len(x) else 0 for x in d], [x.high.item() - x.value.item() if len(x) else 0 for x in d]]
         ax[2].bar(np.arange(len(rows)) + (j - (len(variants) - 1)/2)*w, val, w, yerr=err, capsize=2, error_kw=dict(lw=0.8), label=v)
-    ax[2].axhline(0.5, color='k', lw=0.8, ls=':'); ax[2].set_xticks(range(len(rows)), [r[2] for r in rows])
+    ax[2].axhline(0.5, color='k', lw=0.8, ls=':'); ax[2].set_xticks(range(len(rows)), [r[2] for r in rows], rotation=20, fontsize=8)
     ax[2].set(ylim=(0, 1.05), title='attacks on the released tables'); ax[2].legend(fontsize=8)
     n = int(lm.members.iloc[0])
     fig.suptitle(f"Membership inference — {n} members vs {n} non-members, intervals resample patients — one training run per model — {source}", fontsize=10)
