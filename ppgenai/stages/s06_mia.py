@@ -154,7 +154,7 @@ def _truth(cfg:Config, variant:str, released:pd.DataFrame, targets:pd.DataFrame,
     pos = pos[pos.index.notna()]
     return pos.reindex(pd.Index(targets.hadm_id.astype(object))).fillna(-1).astype(int).to_numpy()
 
-def _diagnosis_sets(cfg:Config, variant:str, df:pd.DataFrame) -> list:
+def _diagnosis_sets(variant:str, df:pd.DataFrame) -> list:
     "Each row's diagnosis categories as released (an anonymised release is rolled up and recoded already)."
     if variant == 'anonymised' or not len(df): return [list(s) for s in df.diagnosis_codes]
     return [list(s) for s in rollup_codes(df.diagnosis_codes.reset_index(drop=True), 'diagnosis')[0]]
@@ -162,7 +162,7 @@ def _diagnosis_sets(cfg:Config, variant:str, df:pd.DataFrame) -> list:
 def known_diagnoses(cfg:Config, variant:str, targets:pd.DataFrame, m:int) -> list:
     "What the adversary knows of each target: `m` of its real diagnosis categories, drawn at random (seeded), read through the release's published recoding."
     rng = np.random.default_rng([cfg.seed, 6, m])
-    known = [list(rng.choice(np.asarray(c, dtype=object), min(m, len(c)), replace=False)) if len(c) else [] for c in _diagnosis_sets(cfg, 'raw', targets)]
+    known = [list(rng.choice(np.asarray(c, dtype=object), min(m, len(c)), replace=False)) if len(c) else [] for c in _diagnosis_sets('raw', targets)]
     if variant != 'anonymised': return known
     rec = read_json(ANON_STAGE.dir(cfg)/'report.json').get('km_recoding') or {}
     return [[rec.get(x, x) for x in kn if rec.get(x, x) is not None] for kn in known]  # a suppressed category is known to be useless
@@ -197,7 +197,7 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
         rows += [dict(attack='linkage', metric=k, value=link[k], low=np.nan, high=np.nan, members=n, nonmembers=0)
                  for k in ('random_guess', 'unique_reidentified', 'mean_candidates')]
         m = cfg.km_m or 2  # the adversary knows as many diagnoses as the anonymised release protects against
-        kw = dict(known_items=known_diagnoses(cfg, variant, targets, m), released_items=_diagnosis_sets(cfg, variant, released), return_hits=True)
+        kw = dict(known_items=known_diagnoses(cfg, variant, targets, m), released_items=_diagnosis_sets(variant, released), return_hits=True)
         for attack, qi in (('linkage_dx', ()), ('linkage_qi_dx', None)):
             link = linkage_attack(targets, released, truth, **({} if qi is None else dict(quasi_identifiers=qi)), generalised=gen, age_band=cfg.age_band, **kw)
             hits = np.asarray(link.pop('hits'))
