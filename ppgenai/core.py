@@ -20,7 +20,7 @@ __all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'pro
 PROFILES = {
     'smoke': dict(n_patients=300, seed=0, test_frac=0.2, synth_top_k=15, diffusion_steps=50, diffusion_train_steps=300,
                   ft_train_records=32, ft_val_records=8, ft_batch_size=4, ft_eval_every=4, ft_max_length=320, lora_top_layers=6,
-                  gen_max_new_tokens=48, mia_records=20, mia_calibration_records=8, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
+                  gen_max_new_tokens=48, canary_count=1, canary_candidates=9, mia_records=12, mia_calibration_records=8, mia_bootstrap=300, eval_records=8, eval_bootstrap=300, eval_packet_cases=4,
                   scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20,
                   # a few hundred patients keep no DP vocabulary at ε = 8 (the thresholds ask for ~160 patients): the smoke runs
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
@@ -61,6 +61,9 @@ class Config:
     n_patients:int = setting(300, '01_preprocess', 'size of the simulated cohort')
     seed:int = setting(0, 'all', 'seeds python, numpy and torch', 'non-negative int')
     test_frac:float = setting(0.2, '01_preprocess', 'share of *patients* held out for testing', '(0, 1)')
+    canary_repeats:tuple = setting((1, 4), '01_preprocess', 'canaries (random medication sequences as the response, Carlini et al. 2019) are inserted into the training split before any privacy technique runs, each one patient with this many identical admissions; (): none', 'sizes ≥ 1')
+    canary_count:int = setting(4, '01_preprocess', 'canaries at each repetition count; as many more are held out, never inserted: the non-members of the canary attacks', 'non-negative int')
+    canary_length:int = setting(8, '01_preprocess', "medications in a canary's secret: distinct, in random order, from the training split's vocabulary")
     dp_max_admissions:int = setting(2, 'privacy', 'the most admissions of one patient any DP computation uses (the rest dropped by a seeded rule): the patient is the unit of privacy')
     dp_epsilon:float = setting(1.0, '02_dp', 'ε per patient of the local-DP release of demographics')
     dp_sweep:tuple = setting((0.1, 0.5, 1.0, 2.0, 5.0, 10.0), '02_dp', 'ε per patient of the releases for the privacy/utility curves', 'positive numbers')
@@ -116,6 +119,7 @@ class Config:
     mia_records:int = setting(200, '06_mia', 'most members (and as many non-members) membership inference tests')
     mia_calibration_records:int = setting(50, '06_mia', "members (and as many non-members) of other patients on which each model's strongest attack is chosen, apart from the evaluation set; 0: none", 'non-negative int')
     mia_min_k:float = setting(0.2, '06_mia', 'share of least likely tokens the Min-K% attacks average', '(0, 1]')
+    canary_candidates:int = setting(49, '06_mia', 'random secrets (same length and vocabulary) each canary is ranked among: its exposure is at most log2 of one more')
     mia_bootstrap:int = setting(1000, '06_mia', 'bootstrap resamples behind each attack interval')
     mia_batch_size:int = setting(8, '06_mia', 'conversations per scoring batch')
     eval_records:int = setting(48, '07_metrics', 'real held-out admissions every model answers (ROUGE, medication F1, the automated rubric)')
@@ -217,6 +221,8 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
     if get('eval_packet_cases') > get('eval_records'):
         raise ValueError(f"config parameter 'eval_packet_cases' ({get('eval_packet_cases')}) cannot exceed 'eval_records' ({get('eval_records')})")
     if len(set(get('scale_sizes'))) < 2: raise ValueError(f"config parameter 'scale_sizes' needs at least two different sizes, got {get('scale_sizes')!r}")
+    if (rows := get('canary_count')*sum(get('canary_repeats'))) > get('ft_train_records'):
+        raise ValueError(f"config parameters 'canary_count' × sum('canary_repeats') = {rows} canary admissions cannot all train a model of 'ft_train_records' = {get('ft_train_records')}")
     if off := [e for e in get('frontier_sweep') if e not in get('dpsyn_sweep')]:
         raise ValueError(f"config parameter 'frontier_sweep' has ε {off} not in 'dpsyn_sweep' {get('dpsyn_sweep')}: the dp-synthetic models train on the sweep's MST releases")
     return Config(profile=profile, data=str(data), **kw)

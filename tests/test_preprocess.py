@@ -7,6 +7,7 @@ from ppgenai.mimic.hosp import HOSP_TABLES, HospDataError, load_hosp, write_hosp
 from ppgenai.mimic.cohort import simulate_cohort
 from ppgenai.stages.s01_preprocess import PREPROCESS_OUTPUTS, run_preprocess
 from ppgenai.mimic.preprocess import preprocess, ADMISSION_COLUMNS
+from ppgenai.attacks.canaries import CANARY_COLUMNS
 
 def _jsonl(p): return [json.loads(l) for l in p.read_text().splitlines()]
 
@@ -15,14 +16,16 @@ def _check_stage(cfg, rep):
     assert all((out/o).exists() for o in PREPROCESS_OUTPUTS)
     assert rep['admissions_in'] == rep['admissions_out'] + rep['excluded_total']
     adm = pd.read_parquet(out/'admissions.parquet')
-    assert list(adm.columns) == [*ADMISSION_COLUMNS, 'split'] and adm.hadm_id.is_unique and len(adm) == rep['admissions_out']
+    assert list(adm.columns) == [*ADMISSION_COLUMNS, 'split', *CANARY_COLUMNS] and adm.hadm_id.is_unique
+    assert (~adm.canary).sum() == rep['admissions_out'] and adm.canary.sum() == rep['canaries']['inserted_rows'] > 0  # the planted canaries, marked
     train, test = _jsonl(out/'train.jsonl'), _jsonl(out/'test.jsonl')
     assert len(train) + len(test) == len(adm) and train and test
+    assert sum(r['canary'] for r in train) == adm.canary.sum() and not any(r['canary'] for r in test)
     assert not {r['subject_id'] for r in train} & {r['subject_id'] for r in test}
     for r in train[:20] + test[:20]:
         assert [m['role'] for m in r['messages']] == ['system', 'user', 'assistant']
         assert r['messages'][2]['content'].startswith('Medications: ')
-    return adm
+    return adm[~adm.canary].reset_index(drop=True)  # the real admissions
 
 def test_simulated_source(tmp_path):
     cfg = get_config('smoke', root=tmp_path)

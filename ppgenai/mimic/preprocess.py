@@ -215,7 +215,8 @@ def instruction_records(df:pd.DataFrame, max_diagnoses:int=15, max_procedures:in
         recs.append(dict(messages=[dict(role='system', content=SYSTEM_PROMPT),
                                    dict(role='user', content=admission_prompt(row, max_diagnoses, max_procedures)),
                                    dict(role='assistant', content=admission_response(row))],
-                         hadm_id=_plain(row['hadm_id']), subject_id=_plain(row['subject_id']), split=row.get('split')))
+                         hadm_id=_plain(row['hadm_id']), subject_id=_plain(row['subject_id']), split=row.get('split'),
+                         **({'canary': bool(row['canary'])} if 'canary' in row else {})))  # a planted canary (stage 01) says so
     return recs
 
 # %% ../../nbs/01d_preprocess.ipynb #b42339ae

@@ -12,9 +12,11 @@ from ..mimic.hosp import load_hosp, resolve_data
 from ..mimic.cohort import simulate_cohort
 from ..mimic.preprocess import (CATEGORICAL_COLUMNS, NUMERIC_COLUMNS, preprocess, encode_categoricals, split_by_patient,
                                      instruction_records, write_jsonl)
+from ..attacks.canaries import CANARY_COLUMNS, CANARY_IDS, make_canaries
 
 # %% auto #0
-__all__ = ['PREPROCESS_OUTPUTS', 'PREPROCESS_STAGE', 'cohort_summary_figure', 'run_preprocess']
+__all__ = ['PREPROCESS_OUTPUTS', 'CANARY_GROUPS', 'PREPROCESS_STAGE', 'cohort_summary_figure', 'plant_canaries',
+           'real_admissions', 'canary_table', 'run_preprocess']
 
 # %% ../../nbs/01_preprocess.ipynb #c5fbeeb0
 def cohort_summary_figure(df:pd.DataFrame, title:str):
@@ -35,13 +37,30 @@ def cohort_summary_figure(df:pd.DataFrame, title:str):
     return fig
 
 # %% ../../nbs/01_preprocess.ipynb #60c28ca2
-PREPROCESS_OUTPUTS = ('admissions.parquet', 'features_encoded.parquet', 'categorical_mapping.json', 'train.jsonl', 'test.jsonl', 'report.json')
+PREPROCESS_OUTPUTS = ('admissions.parquet', 'features_encoded.parquet', 'categorical_mapping.json', 'train.jsonl', 'test.jsonl', 'canaries.parquet', 'report.json')
+CANARY_GROUPS = (('diagnosis_codes', 'diagnoses', 'n_diagnoses'), ('procedure_codes', 'procedures', 'n_procedures'))  # columns a canary takes from one donor
 
 def _source_signature(cfg:Config, src:Path|None):
     if src is None: return dict(simulated=True, n_patients=cfg.n_patients, seed=cfg.seed)
     return sorted((p.name, p.stat().st_size, int(p.stat().st_mtime)) for p in src.iterdir() if p.is_file())
 
-PREPROCESS_STAGE = Stage('01_preprocess', 'ppgenai.stages.s01_preprocess', settings=('profile', 'data', 'n_patients', 'seed', 'test_frac'), outputs=PREPROCESS_OUTPUTS)
+def plant_canaries(cfg:Config, adm:pd.DataFrame) -> tuple:
+    "(canaries, vocabulary): the canaries of `cfg` for the training split of `adm` (`make_canaries` on the medications), inserted ones first, then the held out."
+    train = adm[adm.split == 'train'].reset_index(drop=True)
+    can, vocab = make_canaries(train, 'medications', cfg.canary_repeats, cfg.canary_count, min(cfg.canary_length, train.medications.explode().nunique()),
+                               groups=CANARY_GROUPS, seed=cfg.seed)
+    return can.assign(n_medications=can.medications.map(len).astype('int64')), vocab
+
+def real_admissions(cfg:Config) -> pd.DataFrame:
+    "Stage 01's admissions without the inserted canaries: the real patients, for everything but the techniques' input."
+    adm = pd.read_parquet(PREPROCESS_STAGE.output(cfg, 'admissions.parquet'))
+    return adm[~adm.canary].drop(columns=list(CANARY_COLUMNS)).reset_index(drop=True)
+
+def canary_table(cfg:Config) -> pd.DataFrame:
+    "Every canary of stage 01, one row per admission: the inserted (`canary_repeats` > 0, also in the training split) and the held out."
+    return pd.read_parquet(PREPROCESS_STAGE.output(cfg, 'canaries.parquet'))
+
+PREPROCESS_STAGE = Stage('01_preprocess', 'ppgenai.stages.s01_preprocess', settings=('profile', 'data', 'n_patients', 'seed', 'test_frac', 'canary_repeats', 'canary_count', 'canary_length'), outputs=PREPROCESS_OUTPUTS)
 
 def run_preprocess(cfg:Config, force:bool=False) -> dict:
     "Run stage 01 for `cfg` (or reuse its cached result); return the stage report with the output paths."
@@ -59,13 +78,21 @@ def run_preprocess(cfg:Config, force:bool=False) -> dict:
         adm, report = preprocess(tables, source=data_source_description(cfg))
         del tables
         adm['split'] = split_by_patient(adm.subject_id, cfg.test_frac, cfg.seed)
+        canaries, vocab = plant_canaries(cfg, adm)
+        report.update(split=dict(adm.split.value_counts()), patients_by_split=dict(adm.groupby('split').subject_id.nunique()))  # the real patients
+        adm = pd.concat([adm.assign(canary=False, canary_id=-1, canary_repeats=0), canaries[canaries.canary_repeats > 0]], ignore_index=True)
         enc, mapping = encode_categoricals(adm)
         with atomic_path(out/'admissions.parquet') as tmp: adm.to_parquet(tmp, index=False)
-        feats = ['hadm_id', 'subject_id', 'split', *CATEGORICAL_COLUMNS, *NUMERIC_COLUMNS]
+        feats = ['hadm_id', 'subject_id', 'split', *CATEGORICAL_COLUMNS, *NUMERIC_COLUMNS, 'canary']
         with atomic_path(out/'features_encoded.parquet') as tmp: enc[feats].to_parquet(tmp, index=False)
         write_json(mapping, out/'categorical_mapping.json')
         for split in ('train', 'test'): write_jsonl(instruction_records(adm[adm.split == split]), out/f'{split}.jsonl')
-        report.update(split=dict(adm.split.value_counts()), patients_by_split=dict(adm.groupby('split').subject_id.nunique()),
+        with atomic_path(out/'canaries.parquet') as tmp: canaries.to_parquet(tmp, index=False)
+        inserted = canaries[canaries.canary_repeats > 0]
+        report.update(canaries=dict(inserted=int(inserted.canary_id.nunique()), inserted_rows=len(inserted), held_out=int((canaries.canary_repeats == 0).sum()),
+                                    repeats=list(cfg.canary_repeats), length=cfg.canary_length, vocabulary=vocab, split='train',
+                                    ids=f"subject_id from {CANARY_IDS['subject_id']:,}, hadm_id from {CANARY_IDS['hadm_id']:,}",
+                                    note='planted in the training split before any privacy technique; marked canary=True in every table; never in a figure'),
                       profile=cfg.profile, data=cfg.data, outputs=[str(out/o) for o in PREPROCESS_OUTPUTS])
         write_json(report, out/'report.json')
         rec['rows_in'], rec['rows_out'] = report['admissions_in'], report['admissions_out']

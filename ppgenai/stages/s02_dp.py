@@ -10,6 +10,7 @@ import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, data_source_description
 from ..privacy.dp import PrivacyLedger, check_epsilon, dp_release_table
 from ..mimic.preprocess import RACE_GROUPS
+from ..attacks.canaries import CANARY_COLUMNS
 from .s01_preprocess import PREPROCESS_STAGE
 
 # %% auto #0
@@ -41,7 +42,8 @@ MIMIC_UNPROTECTED = {'diagnosis_codes': 'kept as they are (sets="keep")', 'diagn
                      'medications': 'the response the model learns; never perturbed',
                      'split': 'every released row is from the training split',
                      'subject_id': "kept: the pipeline's join key for evaluation (stage 03 is where identifiers are replaced)",
-                     'hadm_id': "kept: the pipeline's join key for evaluation (stage 03 is where identifiers are replaced)"}
+                     'hadm_id': "kept: the pipeline's join key for evaluation (stage 03 is where identifiers are replaced)",
+                     **{c: "marks the project's planted canaries (stage 01): measurement records, not patients; the release never leaves artifacts/" for c in CANARY_COLUMNS}}
 
 def dp_release(df:pd.DataFrame, epsilon:float, numeric:dict=DP_NUMERIC, categorical=DP_CATEGORICAL, domains:dict=MIMIC_DOMAINS,
                weights:dict|None=None, sets:str='keep', max_items:int=10, budget:float|None=None, backend:str='vectorised',

@@ -50,6 +50,7 @@ def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:
     "Rows of the sweep: MST and the DP-parameters Bayesian network at each ε per patient of `cfg.dpsyn_sweep`, scored with the `reference` encoder; `fitted` maps ε to an MST already fitted on `train`; each MST release (with its ledger) saved under `out` at `sweep_release`."
     m = cfg.dp_max_admissions
     bounded, _ = bound_contributions(train, 'subject_id', m, seed=cfg.seed, name='training admissions')
+    real = train[~train.canary] if 'canary' in train else train  # fidelity against the real patients; the generators also saw the canaries
     rows = []
     for eps in cfg.dpsyn_sweep:
         gens = (('mst', lambda: (fitted or {}).get(eps) or _mst(cfg, eps).fit(train)),
@@ -65,7 +66,7 @@ def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:
                        records=len(syn), fit_s=round(g.timings['fit_s'], 2))
             if len(syn) < 2:  # nothing to score: at this ε no medication made it into the vocabulary
                 rows.append(row | dict(fidelity_rate=None, detection_auc=None, tstr_mean_gap_points=None, tstr=[])); continue
-            ev = evaluate_synthetic(reference, train, test, syn, seed=cfg.seed)
+            ev = evaluate_synthetic(reference, real, test, syn, seed=cfg.seed)
             rows.append(row | dict(fidelity_rate=ev['fidelity']['fidelity_rate'], detection_auc=ev['detection_auc'],
                                    tstr_mean_gap_points=ev['tstr_mean_gap_points'], tstr=ev['tstr']))
     return rows
@@ -90,10 +91,11 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
     seed_everything(cfg.seed)
     adm = pd.read_parquet(src)
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
+    real = train[~train.canary].reset_index(drop=True)  # every generator fits the training split with its canaries; fidelity is measured on the real patients
     meta = dict(profile=cfg.profile, data=cfg.source_tag)
     if cfg.dpsyn_delta > 1/train.subject_id.nunique():
         raise ValueError(f"dpsyn_delta={cfg.dpsyn_delta:g} is more than 1/patients = 1/{train.subject_id.nunique()}: choose a smaller δ")
-    report = dict(stage='04_synthesize', source=data_source_description(cfg), records_train=len(train), records_test=len(test), generators={})
+    report = dict(stage='04_synthesize', source=data_source_description(cfg), records_train=len(train), canary_rows=int(train.canary.sum()), records_test=len(test), generators={})
     with atomic_dir(out) as tmp:
         with stage_timer('04_bayesnet', cfg.ledger_path, **meta) as rec:
             bn = BayesNetSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), method=cfg.bn_method, max_indegree=cfg.bn_max_indegree,
@@ -104,7 +106,7 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
             syn.to_parquet(d/'synthetic.parquet', index=False)
             if bn.ledger: bn.ledger.save(d/'ledger.json')
             rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-        evaluation = evaluate_synthetic(bn.encoder, train, test, syn, seed=cfg.seed)
+        evaluation = evaluate_synthetic(bn.encoder, real, test, syn, seed=cfg.seed)
         write_json(evaluation, d/'evaluation.json')
         report['generators']['bayesnet'] = dict(records=len(syn), dropped_without_medication=dropped, edges=len(bn.edges), columns=len(bn.columns),
                                                 method=cfg.bn_method, dp_epsilon=cfg.bn_dp_epsilon, fit_s=round(bn.timings['fit_s'], 2),
@@ -119,7 +121,7 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
                 dm.save(d)
                 syn.to_parquet(d/'synthetic.parquet', index=False)
                 rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-            evaluation = evaluate_synthetic(dm.encoder, train, test, syn, seed=cfg.seed)
+            evaluation = evaluate_synthetic(dm.encoder, real, test, syn, seed=cfg.seed)
             write_json(evaluation, d/'evaluation.json')
             report['generators'][name] = dict(records=len(syn), dropped_without_medication=dropped, denoiser=denoiser, schedule=cfg.diffusion_schedule,
                                               steps=cfg.diffusion_steps, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps,
@@ -133,7 +135,7 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
             mst.save(d)
             syn.to_parquet(d/'synthetic.parquet', index=False)
             rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-        if len(syn) >= 2: evaluation = evaluate_synthetic(bn.encoder, train, test, syn, seed=cfg.seed)  # the reference encoder: the same columns as the others
+        if len(syn) >= 2: evaluation = evaluate_synthetic(bn.encoder, real, test, syn, seed=cfg.seed)  # the reference encoder: the same columns as the others
         else:  # DP at this ε on this few patients keeps no medication: the honest release is empty, and no model is trained on it
             evaluation = dict(empty=f"MST at dpsyn_epsilon={cfg.dpsyn_epsilon:g} on {train.subject_id.nunique()} patients kept no medication in its DP vocabulary "
                                     f"(threshold {mst.report['vocabularies'][2]['threshold']:.0f} patients): no admission to release",

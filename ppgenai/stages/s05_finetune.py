@@ -27,7 +27,7 @@ __all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'SWEEP_TAG', 'FT_OUTPUTS'
            'DPSGD_UNPROTECTED', 'FINETUNE_STAGE', 'MIN_RELEASE', 'sweep_variants', 'variant_arm', 'variant_spec',
            'all_variants', 'released_path', 'released_table', 'finetune_split', 'linked_split', 'conversations',
            'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases', 'answer_samples',
-           'release_key', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
+           'release_key', 'with_canaries', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
 
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -183,13 +183,21 @@ def release_key(cfg:Config, key:bytes|None) -> bytes:
 # %% ../../nbs/05_finetune.ipynb #ad5d81a3
 def _round(x, n:int=4): return None if x is None else round(x, n)
 
+def with_canaries(train:pd.DataFrame, canaries:pd.DataFrame, n_train:int) -> pd.DataFrame:
+    "`train` with every row of `canaries` added in place of its last rows, so that it holds at most `n_train`: a model trained on a release is trained on every canary the release kept."
+    if len(canaries) > n_train: raise ValueError(f"{len(canaries)} canary admissions cannot all be among ft_train_records={n_train}: fewer canaries (canary_count), or more records")
+    return pd.concat([train.head(max(0, n_train - len(canaries))), canaries], ignore_index=True)
+
 def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
     args, arm = (cfg.ft_train_records, cfg.ft_val_records, cfg.seed), variant_spec(cfg, variant)[0]
-    if arm == 'anonymised': return linked_split(released_table(cfg, variant), released_table(cfg, 'raw'), key, *args)
-    if arm == 'dpsgd':  # the bounded admissions the local-DP release keeps, split the same way; DP-SGD validates on nothing
-        train, _ = finetune_split(bound_contributions(released_table(cfg, variant), 'subject_id', cfg.dp_max_admissions, cfg.seed)[0], *args)
-        return train, train.iloc[:0]
-    return finetune_split(released_table(cfg, variant), *args)
+    rel = released_table(cfg, variant)
+    if arm == 'dpsgd': rel = bound_contributions(rel, 'subject_id', cfg.dp_max_admissions, cfg.seed)[0]  # the bounded admissions, as the local-DP release keeps them
+    can = rel[rel.canary] if 'canary' in rel else rel.iloc[:0]  # a row-linked release keeps its canaries' rows (those a technique did not remove); a synthetic one has none
+    rel = rel[~rel.canary] if 'canary' in rel else rel
+    if arm == 'anonymised': train, val = linked_split(rel, released_table(cfg, 'raw'), key, *args)
+    else: train, val = finetune_split(rel, *args)
+    train = with_canaries(train, can, cfg.ft_train_records)
+    return (train, train.iloc[:0]) if arm == 'dpsgd' else (train, val)  # DP-SGD validates on nothing
 
 FINETUNE_STAGE = Stage('05_finetune', 'ppgenai.stages.s05_finetune', settings=('seed', *FT_SETTINGS), inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE))
 
@@ -220,7 +228,7 @@ def run_finetune(cfg:Config, variants=None, key:bytes|None=None, force:bool=Fals
                 else: (model, tok, log), ledger = finetune_variant(cfg, base_ref, train, val, progress=progress), None
                 rec['rows_in'] = len(train)
             samples = answer_samples(cfg, model, tok)
-            log = dict(variant=v, release=str(paths[v].relative_to(cfg.artifacts_dir)), base_model=cfg.base_model,
+            log = dict(variant=v, release=str(paths[v].relative_to(cfg.artifacts_dir)), base_model=cfg.base_model, canary_rows=int(train.canary.sum()) if 'canary' in train else 0,
                        base_weights=read_json(Path(base_ref)/'ppgenai_export.json')['note'] if (Path(base_ref)/'ppgenai_export.json').exists() else None,
                        settings=vcfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if private else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'], **log)
             with atomic_dir(vdir) as tmp:
@@ -238,7 +246,7 @@ def run_finetune(cfg:Config, variants=None, key:bytes|None=None, force:bool=Fals
         report['variants'][v] = dict(cached=cached, train_records=log['train']['examples'], val_records=log['val']['examples'],
                                      steps=log['steps_done'], stopped_early=log['stopped_early'], best_step=log['best_step'],
                                      initial_val_loss=_round(log['initial_val_loss']), best_val_loss=_round(log['best_val_loss']),
-                                     wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'])
+                                     wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'], canary_rows=log.get('canary_rows', 0))
         if 'privacy' in log: report['variants'][v].update(epsilon=round(log['privacy']['epsilon'], 4), delta=log['privacy']['delta'], unit='patient',
                                                           noise_multiplier=round(log['privacy']['noise_multiplier'], 4), sample_rate=log['privacy']['sample_rate'])
         if arm == 'dp-synthetic':  # the release's own guarantee, which the model inherits (post-processing)

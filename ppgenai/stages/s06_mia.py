@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import Config, Stage, FT_SETTINGS, settings_of, atomic_dir, atomic_write, write_json, read_json, data_source_description
-from .s01_preprocess import PREPROCESS_STAGE
+from .s01_preprocess import PREPROCESS_STAGE, real_admissions, canary_table
 from .s02_dp import DP_STAGE
 from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
-from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_path, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
+from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, attack_difference, roc_table
@@ -21,12 +21,15 @@ from ..bootstrap import bootstrap_ci
 from ..attacks.llm import token_stats, attack_scores
 from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
 from ..mimic.icd import rollup_codes
+from ..mimic.preprocess import admission_response
+from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metrics, secret_overlap, uniform_exposure
 
 # %% auto #0
 __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'trained_admissions',
            'membership', 'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training',
-           'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix',
-           'run_mia', 'scored_models', 'mia_figure']
+           'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows', 'known_diagnoses', 'table_attacks',
+           'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix', 'run_mia', 'scored_models',
+           'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised')  # models trained on one row per real admission
@@ -47,7 +50,7 @@ def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
 def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
     "The real admissions attacked — `members`, `nonmembers` (equally many) — the `calibration_members` / `calibration_nonmembers` of other patients on which each model's strongest attack is chosen, and the reference data: `reference_train` (for the reference model) and `population`."
     variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
-    adm = pd.read_parquet(released_path(cfg, 'raw'))
+    adm = real_admissions(cfg)  # the real patients: the canaries are measured apart
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
     linked = [v for v in variants if variant_spec(cfg, v)[0] in ROW_LINKED]  # the frontier's dpsgd models too
     used = {v: trained_admissions(cfg, v, key if v == 'anonymised' else None) for v in linked}
@@ -70,7 +73,7 @@ def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
 
 # %% ../../nbs/06_mia.ipynb #c5d1738a
 MIA_REFERENCE_OUTPUTS = ('adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'training_log.json')
-MIA_OUTPUTS = ('results.parquet', 'results.csv', 'roc.parquet', 'dcr.json', 'report.json')  # in the stage's results/ folder
+MIA_OUTPUTS = ('results.parquet', 'results.csv', 'roc.parquet', 'dcr.json', 'canaries.parquet', 'report.json')  # in the stage's results/ folder
 MIA_STAGE = Stage('06_mia', 'ppgenai.stages.s06_mia', settings=('seed', *settings_of('06_mia'), 'age_band', *FT_SETTINGS),
                   inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE, FINETUNE_STAGE), outputs=tuple(f'results/{o}' for o in MIA_OUTPUTS))
 
@@ -126,6 +129,60 @@ def scored_past_training(cfg:Config, convs:list) -> int:
     tok = AutoTokenizer.from_pretrained(resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models'))
     return int(sum(encode_chat(tok, c, cfg.ft_max_length)['n_prompt'] >= cfg.ft_max_length for c in convs))
 
+# %% ../../nbs/06_mia.ipynb #742b4b72
+def canary_candidates(cfg:Config, canaries:pd.DataFrame) -> list:
+    "Per canary (a row each), the responses it is ranked among: `canary_candidates` random secrets of its length from stage 01's vocabulary, seeded by the canary, so every model sees the same."
+    vocab = read_json(PREPROCESS_STAGE.dir(cfg)/'report.json')['canaries']['vocabulary']
+    return [[admission_response(dict(medications=c)) for c in candidate_secrets(vocab, len(s), cfg.canary_candidates, seed=cfg.seed*100_003 + int(i), exclude=[list(s)])]
+            for i, s in zip(canaries.canary_id, canaries.medications)]
+
+def canary_scores(cfg:Config, name:str, model_fp:str, load, convs:list, candidates:list, force:bool=False) -> pd.DataFrame:
+    "Per canary, its secret's exposure among its `candidates` under the model `load()` returns (cached as `canary_scores/name` under `model_fp`)."
+    sub = f'canary_scores/{name}'
+    path = MIA_STAGE.dir(cfg)/sub/'scores.parquet'
+    fp = MIA_STAGE.key(cfg, 'canaries', model_fp, cfg.ft_max_length, [c[1]['content'] + c[-1]['content'] for c in convs], candidates, inputs=(), settings=())
+    if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=('scores.parquet',)): return pd.read_parquet(path)
+    with MIA_STAGE.timer(cfg, f'canaries_{name}') as rec:
+        model, tok = load()
+        scores = canary_exposures(model, tok, convs, candidates, cfg.ft_max_length)
+        rec['rows_in'] = len(convs)
+    with atomic_write(path, 'wb') as f: scores.to_parquet(f, index=False)
+    MIA_STAGE.mark_done(cfg, fp, sub=sub, canaries=len(convs), wall_s=rec['wall_s'])
+    del model; release_memory()
+    return scores
+
+# %% ../../nbs/06_mia.ipynb #8503829d
+def trained_canaries(cfg:Config, variant:str, canaries:pd.DataFrame, key:bytes|None=None) -> np.ndarray|None:
+    "Per canary (a row each), whether any of its admissions is among those that trained `variant`'s model; None for a model trained on rows of no real admission (synthetic)."
+    if variant_spec(cfg, variant)[0] not in ROW_LINKED: return None
+    used = set(trained_admissions(cfg, variant, key if variant == 'anonymised' else None)['train'])
+    rows = canary_table(cfg)
+    ids = set(rows.canary_id[rows.hadm_id.isin(used)])
+    return canaries.canary_id.isin(ids).to_numpy()
+
+def canary_rows(cfg:Config, variant:str, scores:pd.DataFrame, canaries:pd.DataFrame, key:bytes|None=None) -> tuple:
+    "(results rows, per-canary table) of the canary attacks on `variant`: its model's exposures (`scores`) and, where it released a table, the canaries in it."
+    trained = trained_canaries(cfg, variant, canaries, key)
+    per = canaries[['canary_id', 'canary_repeats']].reset_index(drop=True).join(scores.reset_index(drop=True)).assign(variant=variant, trained=trained)
+    rows = [dict(variant=variant, target='canaries', attack=r['group'], metric=r['metric'], value=r['value'], low=r['low'], high=r['high'],
+                 members=r['canaries'], nonmembers=r['held_out']) for r in canary_metrics(per, n_boot=cfg.mia_bootstrap, seed=cfg.seed)]
+    if variant_spec(cfg, variant)[0] in MODEL_ONLY: return rows, per
+    released = released_table(cfg, variant)
+    ov = secret_overlap(canaries.medications, released.medications)
+    kept = set(released.canary_id[released.canary]) if 'canary' in released else set()
+    per = per.assign(in_release=canaries.canary_id.isin(kept).to_numpy(), overlap=ov.overlap.to_numpy(), verbatim=ov.verbatim.to_numpy())
+    held = per[per.canary_repeats == 0]
+    groups = {f'r{r}': per[per.canary_repeats == r] for r in sorted(set(per.canary_repeats) - {0})} | {'inserted': per[per.canary_repeats > 0], 'held_out': held}
+    for g, d in groups.items():
+        if not len(d): continue
+        base = dict(variant=variant, target='canaries in table', attack=g, members=len(d), nonmembers=len(held))
+        for m in ('in_release', 'verbatim', 'overlap'):
+            rows.append(base | dict(zip(('metric', 'value', 'low', 'high'), (m, *bootstrap_ci(d[m].astype(float), n_boot=cfg.mia_bootstrap, seed=cfg.seed)))))
+        if g != 'held_out' and len(held):
+            a = attack_metrics(d.overlap.astype(float), held.overlap.astype(float), fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed)['auc']
+            rows.append(base | dict(metric='auc', value=a[0], low=a[1], high=a[2]))
+    return rows, per
+
 # %% ../../nbs/06_mia.ipynb #f759aa26
 def _wilson(p:float, n:int, z:float=1.96) -> tuple:
     c = (p + z*z/(2*n)) / (1 + z*z/n)
@@ -169,9 +226,10 @@ def known_diagnoses(cfg:Config, variant:str, targets:pd.DataFrame, m:int) -> lis
 
 def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tuple:
     "(results rows, ROC frames, DCR report) of the attacks on `variant`'s released table."
-    adm = pd.read_parquet(released_path(cfg, 'raw'))
+    adm = real_admissions(cfg)
     train, test = adm[adm.split == 'train'], adm[adm.split == 'test']
     released = released_table(cfg, variant)
+    if 'canary' in released: released = released[~released.canary].reset_index(drop=True)  # the real patients' rows: the canaries are measured apart
     gen = _generalised(cfg, variant)
     enc = DistanceEncoder().fit(table_view(train, gen, cfg.age_band))
     x = {k: enc.transform(table_view(d, gen, cfg.age_band)) for k, d in
@@ -270,18 +328,29 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
     n = len(sets['members'])
     convs = conversations(pd.concat([sets[k] for k in ('members', 'nonmembers', 'calibration_members', 'calibration_nonmembers')], ignore_index=True))
     responses = [c[-1]['content'] for c in convs]
-    rows, rocs, dcrs, lm_scores = [], [], {}, {}
+    canaries = canary_table(cfg).drop_duplicates('canary_id').reset_index(drop=True)  # one row per canary
+    can_convs, cands = conversations(canaries), canary_candidates(cfg, canaries)
+    rows, rocs, dcrs, lm_scores, stats, can_scores, per_canary = [], [], {}, {}, {}, {}, []
     with MIA_STAGE.timer(cfg) as rec:
         ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
         models = scored_models(cfg, variants, ref_dir)
         prefix = shared_prefix(cfg)  # every model scored shares the base model's layers below the adapters: computed once, for the first
-        stats = {name: model_stats(cfg, name, fp, load, convs, force, prefix) for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress)}
+        for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress):
+            held = []  # the model, loaded at most once for both scorings (and not at all when both are cached)
+            def once(load=load, held=held):
+                if not held: held.append(load())
+                return held[0]
+            stats[name] = model_stats(cfg, name, fp, once, convs, force, prefix)
+            if name != 'reference' and len(canaries): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, cands, force)
+            held.clear(); release_memory()
         del prefix
         for v in variants:
             r, c, lm_scores[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
+            if len(canaries): r, per = canary_rows(cfg, v, can_scores[v], canaries, key); rows += r; per_canary.append(per)
             if variant_spec(cfg, v)[0] in MODEL_ONLY: continue  # no table released: only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
         rows += paired_rows(cfg, lm_scores, sets)
+        if len(canaries): per_canary.insert(0, canaries[['canary_id', 'canary_repeats']].join(can_scores['base']).assign(variant='base'))  # the control: no fine-tuning
         rec['rows_in'] = 2*n
     results = pd.DataFrame(rows)[['variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers']]
     report = dict(stage='06_mia', source=data_source_description(cfg), variants=list(variants), members=n, nonmembers=n,
@@ -291,12 +360,16 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
                   population=len(sets['population']), reference_train=len(sets['reference_train']),
                   scored_past_training=scored_past_training(cfg, convs),
                   reference_model=read_json(ref_dir/'training_log.json')['train']['examples'], min_k=cfg.mia_min_k, bootstrap=cfg.mia_bootstrap,
+                  canaries=dict(inserted=int((canaries.canary_repeats > 0).sum()), held_out=int((canaries.canary_repeats == 0).sum()), repeats=list(cfg.canary_repeats),
+                                candidates=cfg.canary_candidates, max_exposure=float(np.log2(cfg.canary_candidates + 1)), uniform_exposure=uniform_exposure(cfg.canary_candidates),
+                                prompt='raw', base_exposure=float(can_scores['base'].exposure.mean()) if len(canaries) else None),
                   wall_s=rec['wall_s'], member_ids=[int(h) for h in sets['members'].hadm_id], nonmember_ids=[int(h) for h in sets['nonmembers'].hadm_id])
     with atomic_dir(out/'results') as tmp:
         results.to_parquet(tmp/'results.parquet', index=False)
         results.to_csv(tmp/'results.csv', index=False)
         pd.concat(rocs, ignore_index=True).to_parquet(tmp/'roc.parquet', index=False)
         write_json(dcrs, tmp/'dcr.json')
+        (pd.concat(per_canary, ignore_index=True) if per_canary else pd.DataFrame(columns=['variant', 'canary_id', 'canary_repeats'])).to_parquet(tmp/'canaries.parquet', index=False)
         write_json(report, tmp/'report.json')
     MIA_STAGE.mark_done(cfg, stage_key)
     return report | dict(cached=False)
@@ -312,11 +385,12 @@ def scored_models(cfg:Config, variants=None, reference:Path|None=None) -> dict:
     return models
 
 # %% ../../nbs/06_mia.ipynb #387dc316
-def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str):
-    "AUCs with intervals, strongest ROC curves and table-attack results of stage 06."
+def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str, max_exposure:float|None=None):
+    "AUCs with intervals, strongest ROC curves, table-attack results and canary exposures of stage 06 (`max_exposure`: log2 of one more than the candidates, drawn)."
     import matplotlib.pyplot as plt
     variants = list(dict.fromkeys(results.variant))
-    fig, ax = plt.subplots(1, 3, figsize=(17, 4.6))
+    fig, axs = plt.subplots(2, 2, figsize=(16, 9.5))
+    ax = axs.ravel()
     lm = results[(results.target == 'language model') & (results.metric == 'auc')]
     attacks = list(dict.fromkeys(lm.attack))
     w = 0.8/len(variants)
@@ -345,6 +419,19 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str):
         ax[2].bar(np.arange(len(rows)) + (j - (len(variants) - 1)/2)*w, val, w, yerr=err, capsize=2, error_kw=dict(lw=0.8), label=v)
     ax[2].axhline(0.5, color='k', lw=0.8, ls=':'); ax[2].set_xticks(range(len(rows)), [r[2] for r in rows], rotation=20, fontsize=8)
     ax[2].set(ylim=(0, 1.05), title='attacks on the released tables'); ax[2].legend(fontsize=8)
+    can = results[(results.target == 'canaries') & (results.metric == 'exposure')]
+    groups = [g for g in dict.fromkeys(can.attack) if g != 'inserted']
+    for j, v in enumerate(variants):
+        d = can[can.variant == v].set_index('attack').reindex(groups)
+        ax[3].bar(np.arange(len(groups)) + (j - (len(variants) - 1)/2)*w, d.value, w, yerr=[d.value - d.low, d.high - d.value], capsize=2, error_kw=dict(lw=0.8), label=v)
+    if len(can):
+        k = int(can.nonmembers.iloc[0])
+        ax[3].axhline(1/np.log(2), color='k', lw=0.8, ls=':', label='never seen (≈ 1/ln 2)')
+        if max_exposure: ax[3].axhline(max_exposure, color='k', lw=0.8, ls='--', label='memorised (ranked first)')
+        ax[3].set_xticks(range(len(groups)), [f'inserted ×{g[1:]}' if g.startswith('r') else 'held out' for g in groups])
+        ax[3].set(ylabel='exposure, bits (95% CI)', title=f'canaries: rank of the secret among random ones ({k} held out)')
+        ax[3].legend(fontsize=7, ncol=2)
+    else: ax[3].set_axis_off()
     n = int(lm.members.iloc[0])
     fig.suptitle(f"Membership inference — {n} members vs {n} non-members, intervals resample patients — one training run per model — {source}", fontsize=10)
     fig.tight_layout()

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
 from ..mimic.hosp import sha256_file
-from .s01_preprocess import PREPROCESS_STAGE
-from .s05_finetune import FINETUNE_STAGE, released_path, conversations, finetune_split, trained_variants
+from .s01_preprocess import PREPROCESS_STAGE, real_admissions
+from .s05_finetune import FINETUNE_STAGE, conversations, finetune_split, trained_variants
 from .s06_mia import MIA_STAGE, scored_models, load_token_stats
 from ..llm.model import generate, release_memory
 from .s02_dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
@@ -36,7 +36,7 @@ METRICS_STAGE = Stage('07_metrics', 'ppgenai.stages.s07_metrics', settings=('see
 
 def eval_cases(cfg:Config) -> pd.DataFrame:
     "`cfg.eval_records` real held-out admissions, drawn by patient with the seed."
-    adm = pd.read_parquet(released_path(cfg, 'raw'))
+    adm = real_admissions(cfg)
     test = adm[adm.split == 'test']
     n = min(cfg.eval_records, len(test) - 1)
     if n < 2: raise ValueError(f"{len(test)} held-out admissions are too few to evaluate on")
@@ -64,7 +64,7 @@ def _mia_sets(cfg:Config) -> tuple:
     path = MIA_STAGE.dir(cfg)/'results'/'report.json'
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 06 (ppgenai.stages.s06_mia.run_mia) first")
     rpt = read_json(path)
-    adm = pd.read_parquet(released_path(cfg, 'raw')).set_index('hadm_id', drop=False)
+    adm = real_admissions(cfg).set_index('hadm_id', drop=False)
     return tuple(adm.loc[rpt[k]].reset_index(drop=True) for k in ('member_ids', 'nonmember_ids'))
 
 def heldout_perplexity(cfg:Config, models, baseline:str='raw') -> pd.DataFrame:
@@ -85,7 +85,7 @@ def dp_sweep_results(cfg:Config) -> pd.DataFrame:
     "epsilon, metric, value, low, high: the utility of each DP release of stage 02 and the linkage and DCR attacks on it."
     rpt = read_json(DP_STAGE.dir(cfg)/'report.json')
     members, nonmembers = _mia_sets(cfg)
-    adm = pd.read_parquet(released_path(cfg, 'raw'))
+    adm = real_admissions(cfg)
     train = adm[adm.split == 'train']
     enc = DistanceEncoder().fit(table_view(train))
     cand = enc.transform(table_view(pd.concat([members, nonmembers], ignore_index=True)))
@@ -95,6 +95,7 @@ def dp_sweep_results(cfg:Config) -> pd.DataFrame:
         rows += [dict(epsilon=e, metric='numeric_error', value=float(np.mean([u[a] for a in DP_NUMERIC if a in u]))),
                  dict(epsilon=e, metric='categorical_agreement', value=float(np.mean([u[a] for a in DP_CATEGORICAL if a in u])))]
         rel = pd.read_parquet(DP_STAGE.dir(cfg)/'releases'/tag/'released.parquet')
+        if 'canary' in rel: rel = rel[~rel.canary].reset_index(drop=True)  # the real patients' rows (stage 06 measures the canaries)
         auc = attack_metrics(*np.split(dcr_scores(enc.transform(table_view(rel)), cand), [n]), n_boot=cfg.eval_bootstrap, seed=cfg.seed,
                              member_groups=members.subject_id, nonmember_groups=nonmembers.subject_id)['auc']
         rows.append(dict(epsilon=e, metric='dcr_auc', value=auc[0], low=auc[1], high=auc[2]))
@@ -127,7 +128,7 @@ def human_evaluation(cfg:Config, cases:pd.DataFrame, answers:pd.DataFrame) -> tu
     items, key = rating_packet(pd.DataFrame(dict(case_id=packet.hadm_id.to_numpy(), summary=summaries)),
                                answers[answers.case_id.isin(packet.hadm_id)], seed=cfg.seed)
     write_packet(items, key, out, key_path, title=f'ppgenai rating packet — {len(packet)} held-out cases — {data_source_description(cfg)}')
-    train = pd.read_parquet(released_path(cfg, 'raw')).query("split == 'train'")
+    train = real_admissions(cfg).query("split == 'train'")
     return proxy_ratings(cases.rename(columns={'hadm_id': 'case_id'}), answers, DrugKnowledge.learn(train)), PROXY_RATER
 
 # %% ../../nbs/07_metrics.ipynb #61ad0cfb

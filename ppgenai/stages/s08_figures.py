@@ -20,7 +20,7 @@ __all__ = ['RESULT_FILES', 'FRONTIER_ARMS', 'FRONTIER_REFERENCES', 'PAIRED_MEASU
 
 # %% ../../nbs/08_figures.ipynb #dfe1c507
 RESULT_FILES = {  # name: (stage folder, file)
-    'mia': ('06_mia', 'results/results.parquet'), 'roc': ('06_mia', 'results/roc.parquet'),
+    'mia': ('06_mia', 'results/results.parquet'), 'roc': ('06_mia', 'results/roc.parquet'), 'mia_report': ('06_mia', 'results/report.json'),
     'text': ('07_metrics', 'results/text_metrics.parquet'), 'human': ('07_metrics', 'results/human_eval.parquet'),
     'agreement': ('07_metrics', 'results/agreement.parquet'), 'dp_sweep': ('07_metrics', 'results/dp_sweep.parquet'),
     'scaling_runs': ('07_metrics', 'results/scaling_runs.parquet'), 'scaling': ('07_metrics', 'results/scaling_summary.parquet'),
@@ -241,7 +241,8 @@ def draw_figures(cfg:Config) -> list:
     "Draw and save every stage-08 figure of `cfg` from the results files; return their names."
     import matplotlib.pyplot as plt
     r, src = load_results(cfg), data_source_description(cfg)
-    figs = {'mia': (mia_figure(r['mia'], r['roc'], src), 'Membership inference on every fine-tuned model and released table: AUC with 95% CIs, strongest ROC per model, table attacks.'),
+    figs = {'mia': (mia_figure(r['mia'], r['roc'], src, max_exposure=r['mia_report'].get('canaries', {}).get('max_exposure')),
+                    'Membership inference on every fine-tuned model and released table: AUC with 95% CIs, strongest ROC per model, table attacks, exposure of the planted canaries.'),
             'utility': (utility_figure(r['text'], src), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
             'human_eval': (human_eval_figure(r['human'], src), 'AUTOMATED CHECKS, NOT HUMAN RATINGS: precision, recall, diagnosis co-occurrence, known-drug share and list format per model (bars).'
                            if r['human'].rater_kind.iloc[0] == PROXY_RATER else 'Human rubric means per model (radar).'),
