@@ -74,7 +74,7 @@ def test_llm_attack_scores_from_token_statistics():
     member = [np.column_stack([rng.uniform(-0.2, 0, 30), np.full(30, -1.0), np.full(30, 0.5)]) for _ in range(20)]
     other = [np.column_stack([rng.uniform(-4, 0, 30), np.full(30, -1.0), np.full(30, 0.5)]) for _ in range(20)]
     base = [np.column_stack([rng.uniform(-4, 0, 30), np.full(30, -1.0), np.full(30, 0.5)]) for _ in range(40)]
-    sc = attack_scores(member + other, ['aspirin, heparin'] * 40, base=base, reference=base)
+    sc = attack_scores(member + other, ['aspirin, heparin'] * 40, base=base, reference=base, population=range(30, 40))  # RMIA's z: ten non-members
     assert list(sc.columns) == list(LLM_ATTACKS)
     for a in LLM_ATTACKS: assert auc(sc[a][:20], sc[a][20:]) > 0.95, a
     with pytest.raises(ValueError, match='token counts differ'): attack_scores(member, ['x']*20, base=[s[:5] for s in member])

@@ -46,10 +46,10 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     r = _papermill('05_finetune.ipynb', tmp_path/'05_finetune.ipynb', tmp_path, demo_dir, env)
     assert r.returncode == 0, r.stderr[-3000:]
     ft = read_report(tmp_path, '05_finetune')
-    assert sorted(ft['variants']) == sorted(['raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion', 'dp-synthetic',
+    assert sorted(ft['variants']) == sorted(['raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'bayesnet', 'diffusion', 'dp-synthetic', 'raw-topk',
                                              'dpsgd-eps16', 'dp-synthetic-eps16'])  # the smoke profile's frontier: both DP arms again at ε = 16
     trained = {v for v, info in ft['variants'].items() if 'skipped' not in info}  # a DP release may keep no admission on 80 patients
-    assert trained >= {'raw', 'dpsgd', 'dpsgd-eps16', 'dp-synthetic'}
+    assert trained >= {'raw', 'dpsgd', 'dpsgd-eps16', 'dp-synthetic', 'raw-topk'}
     assert ft['variants']['dpsgd-eps16']['epsilon'] <= 16.0 and ft['variants']['dpsgd-eps16']['unit'] == 'patient'
     for v, info in ft['variants'].items():
         if v not in trained: continue

@@ -12,7 +12,7 @@ from ..llm.model import encode_chat, collate, response_logits, PrefixCache
 
 # %% auto #0
 __all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'encoded_token_stats', 'token_stats', 'text_token_stats',
-           'min_k_mean', 'zlib_bytes', 'attack_scores']
+           'min_k_mean', 'zlib_bytes', 'rmia_scores', 'attack_scores']
 
 # %% ../../nbs/06b_llm_attacks.ipynb #e789628e
 def response_token_stats(model, batch:dict, prefix:PrefixCache|None=None) -> tuple:
@@ -64,7 +64,7 @@ def text_token_stats(model, tok, texts, max_length:int=1024, batch_size:int=8, p
     return encoded_token_stats(model, encoded, tok.pad_token_id, batch_size, progress)
 
 # %% ../../nbs/06b_llm_attacks.ipynb #1b557bb4
-LLM_ATTACKS = ('loss', 'zlib', 'min_k', 'min_k_pp', 'ref_base', 'ref_model')
+LLM_ATTACKS = ('loss', 'zlib', 'min_k', 'min_k_pp', 'ref_base', 'ref_model', 'rmia')
 SCORE_MAX_LENGTH = 1024  # default scoring length here and in the scaling runs: every prompt (at most 15 diagnoses, 10 procedures) fits; stage 06 scores within the length training cut at
 
 def min_k_mean(values:np.ndarray, k:float=0.2) -> float:
@@ -79,8 +79,24 @@ def zlib_bytes(text:str) -> int:
     return len(zlib.compress(text.encode('utf-8'), 9))
 
 # %% ../../nbs/06b_llm_attacks.ipynb #82a25e40
-def attack_scores(stats:list, responses:list, k:float=0.2, base:list|None=None, reference:list|None=None) -> pd.DataFrame:
-    "One row per record, one column per attack: `stats` from `token_stats` of the target model, `responses` the texts scored; `base`, `reference`: the same records under reference models."
+def rmia_scores(target, reference, target_pop, reference_pop, a:float=0.3, gamma:float=1.0, same=None) -> np.ndarray:
+    "RMIA, offline (Zarifzadeh et al. 2024): per record, the share of population records z with Pr(x|θ)/Pr(x) > γ·Pr(z|θ)/Pr(z); `target`, `target_pop`: mean token log-probabilities under the target model, `reference*` under reference models (rows: models) that saw none of them, Pr(·) = ½((1 + a)·mean Pr(·|θ_ref) + 1 − a); `same[i]`: the index of record i among the population (-1: none), left out of its own comparison."
+    if not 0 < a <= 1: raise ValueError(f"a must be in (0, 1], got {a!r}")
+    if gamma <= 0: raise ValueError(f"gamma must be positive, got {gamma!r}")
+    pr = lambda l: np.log(0.5*((1 + a)*np.exp(np.atleast_2d(np.asarray(l, float))).mean(0) + 1 - a))  # Pr(·) from a per-token probability
+    lx, lz = np.asarray(target, float) - pr(reference), np.asarray(target_pop, float) - pr(reference_pop)
+    if len(lz) < 1: raise ValueError("RMIA needs at least one population record")
+    beats = (lx[:, None] - lz[None, :]) > np.log(gamma)
+    n = np.full(len(lx), len(lz), float)
+    if same is not None:
+        same = np.asarray(same)
+        own = np.flatnonzero(same >= 0)
+        beats[own, same[own]] = False; n[own] -= 1
+    if (n < 1).any(): raise ValueError("a record is the only population record it could be compared with")
+    return beats.sum(1)/n
+
+def attack_scores(stats:list, responses:list, k:float=0.2, base:list|None=None, reference:list|None=None, population=None, rmia_a:float=0.3) -> pd.DataFrame:
+    "One row per record, one column per attack: `stats` from `token_stats` of the target model, `responses` the texts scored; `base`, `reference`: the same records under reference models; `population`: indices of the records that are RMIA's population (with `reference`, adds `rmia`)."
     if len(stats) != len(responses): raise ValueError(f"{len(stats)} token statistics for {len(responses)} responses")
     for name, other in (('base', base), ('reference', reference)):
         if other is not None and [len(s) for s in other] != [len(s) for s in stats]:
@@ -92,4 +108,8 @@ def attack_scores(stats:list, responses:list, k:float=0.2, base:list|None=None, 
                             min_k_pp=[min_k_mean((s[:, 0] - s[:, 1]) / s[:, 2], k) for s in stats]))
     if base is not None: out['ref_base'] = mean_logp - np.array([s[:, 0].mean() for s in base])
     if reference is not None: out['ref_model'] = mean_logp - np.array([s[:, 0].mean() for s in reference])
+    if reference is not None and population is not None:
+        pop, ref = np.asarray(population, int), np.array([s[:, 0].mean() for s in reference])
+        same = np.full(len(stats), -1); same[pop] = np.arange(len(pop))
+        out['rmia'] = rmia_scores(mean_logp, ref, mean_logp[pop], ref[pop], rmia_a, same=same)
     return out

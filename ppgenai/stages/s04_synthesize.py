@@ -17,8 +17,8 @@ from ..privacy.dp import bound_contributions
 from ..synth.fidelity import fidelity_report, detection_auc, tstr, marginal_similarity
 
 # %% auto #0
-__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'sweep_release', 'dp_table_sweep',
-           'run_synthesize', 'synthetic_quality_figure']
+__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'synthesis_view', 'sweep_release',
+           'dp_table_sweep', 'run_synthesize', 'synthetic_quality_figure']
 
 # %% ../../nbs/04_synthesize.ipynb #faab2757
 def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -34,6 +34,14 @@ def drop_empty(synthetic:pd.DataFrame) -> tuple:
     "Synthetic admissions with at least one medication, and how many were dropped."
     keep = synthetic.medications.map(len) > 0
     return synthetic[keep].reset_index(drop=True), int((~keep).sum())
+
+# %% ../../nbs/04_synthesize.ipynb #1080e9c5
+def synthesis_view(encoder:AdmissionsEncoder, admissions:pd.DataFrame) -> tuple:
+    "(view, dropped): real `admissions` as the synthesis table holds them — `encoder`'s top-K categories and medications, in its order — with their own ids, split and canary marks; those left without a medication dropped and counted."
+    view = encoder.inverse_transform(encoder.transform(admissions))
+    for c in ('subject_id', 'hadm_id', 'split', 'canary', 'canary_id', 'canary_repeats'):
+        if c in admissions: view[c] = admissions[c].to_numpy()
+    return drop_empty(view)
 
 # %% ../../nbs/04_synthesize.ipynb #4a32e8b7
 DP_SCOPE = {'mst': 'end to end: vocabularies, tree and marginals under DP, per patient',
@@ -74,7 +82,7 @@ def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:
 # %% ../../nbs/04_synthesize.ipynb #8580e0ba
 SYNTH_OUTPUTS = ('report.json', 'bayesnet/synthetic.parquet', 'bayesnet/evaluation.json', 'bayesnet/graph.json',
                  'diffusion/synthetic.parquet', 'diffusion/evaluation.json', 'diffusion/checkpoint.pt',
-                 'mst/synthetic.parquet', 'mst/evaluation.json', 'mst/ledger.json', 'dp_sweep.json')
+                 'mst/synthetic.parquet', 'mst/evaluation.json', 'mst/ledger.json', 'raw_topk/released.parquet', 'dp_sweep.json')
 
 def _diffusion(cfg:Config, denoiser:str) -> DiffusionSynthesizer:
     return DiffusionSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), denoiser=denoiser, schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps,
@@ -112,6 +120,11 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
                                                 method=cfg.bn_method, dp_epsilon=cfg.bn_dp_epsilon, fit_s=round(bn.timings['fit_s'], 2),
                                                 fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
                                                 tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
+        view, dropped = synthesis_view(bn.encoder, train)  # the raw-topk control's records: real, in the synthesis vocabulary
+        (tmp/'raw_topk').mkdir()
+        view.to_parquet(tmp/'raw_topk'/'released.parquet', index=False)
+        report['raw_topk'] = dict(records=len(view), dropped_without_medication=dropped, top_k=cfg.synth_top_k, role='control: never released',
+                                  medications_kept=float(view.n_medications.sum()/max(1, train.n_medications.sum())))
         ablation = 'mlp' if cfg.diffusion_denoiser == 'unet' else 'unet'
         for name, denoiser in (('diffusion', cfg.diffusion_denoiser), (f'diffusion_{ablation}_ablation', ablation)):
             with stage_timer(f'04_{name}', cfg.ledger_path, **meta) as rec:

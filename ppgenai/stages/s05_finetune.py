@@ -38,8 +38,9 @@ VARIANTS = {  # variant: (stage, file in the stage folder)
     'bayesnet': ('04_synthesize', 'bayesnet/synthetic.parquet'),
     'diffusion': ('04_synthesize', 'diffusion/synthetic.parquet'),
     'dp-synthetic': ('04_synthesize', 'mst/synthetic.parquet'),  # MST: DP end to end, per patient (04f_mst)
+    'raw-topk': ('04_synthesize', 'raw_topk/released.parquet'),  # the control: the real training records in the synthesizers' top-K vocabulary
 }
-MODEL_ONLY = ('dpsgd',)  # variants that release a model only: their data is the raw data, never published
+MODEL_ONLY = ('dpsgd', 'raw-topk')  # variants whose data is never published (the raw records, or the control's cut of them): only their model is attacked
 PROMPT_COLUMNS = ('subject_id', 'hadm_id', 'age', 'gender', 'race_group', 'insurance', 'marital_status', 'admission_type', 'admission_location',
                   'los_days', 'prior_admissions', 'diagnoses', 'procedures', 'medications')
 

@@ -32,7 +32,7 @@ __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'P
            'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
-ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised')  # models trained on one row per real admission
+ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'raw-topk')  # models trained on one row per real admission
 
 def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     "{'train': [...], 'val': [...]}: the real admissions (hadm_id) behind the records that trained and validated `variant`'s model."
@@ -268,8 +268,10 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
 # %% ../../nbs/06_mia.ipynb #15b5e16c
 def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, sets:dict) -> tuple:
     "(results rows, ROC frames, scores) of the attacks on `variant`'s fine-tuned model (`stats`: name -> token statistics of the members, non-members, then the calibration members and non-members)."
-    sc = attack_scores(stats[variant], responses, cfg.mia_min_k, base=stats['base'], reference=stats.get('reference'))
-    rows, rocs, n, c = [], [], len(sets['members']), len(sets['calibration_members'])
+    n, c = len(sets['members']), len(sets['calibration_members'])
+    population = np.arange(2*n + c, 2*n + 2*c) if c >= 2 else None  # RMIA's z: the calibration non-members (each left out of its own comparison)
+    sc = attack_scores(stats[variant], responses, cfg.mia_min_k, base=stats['base'], reference=stats.get('reference'), population=population, rmia_a=cfg.mia_rmia_a)
+    rows, rocs = [], []
     ev, cal = sc.iloc[:2*n].reset_index(drop=True), sc.iloc[2*n:].reset_index(drop=True)
     for attack in sc.columns:
         r, roc = _attack_rows(attack, ev[attack].to_numpy(), n, cfg, _patients(sets)); rows += r; rocs.append(roc)

@@ -145,7 +145,7 @@ def dp_synthetic_figure(report:dict, source:str):
 
 # %% ../../nbs/08_figures.ipynb #d8d1bb9f
 FRONTIER_ARMS = ('dpsgd', 'dp-synthetic')  # the arms whose ε covers what the model learns
-FRONTIER_REFERENCES = ('raw', 'anonymised', 'ldp-demographics', 'bayesnet', 'diffusion')
+FRONTIER_REFERENCES = ('raw', 'anonymised', 'ldp-demographics', 'bayesnet', 'diffusion', 'raw-topk')
 
 def frontier_points(text:pd.DataFrame, mia:pd.DataFrame, epsilons:dict) -> pd.DataFrame:
     "One row per (model, measure): value and interval, the model's ε per patient (`epsilons`; inf for raw, NaN for no guarantee) and its arm."
