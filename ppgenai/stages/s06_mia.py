@@ -56,11 +56,15 @@ def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
     used = {v: trained_admissions(cfg, v, key if v == 'anonymised' else None) for v in linked}
     pool = set(train.hadm_id)
     for u in used.values(): pool &= set(u['train'])
-    n = min(len(pool), cfg.mia_records, len(test)//2)
-    if n < 2: raise ValueError(f"too few records for membership inference: {len(pool)} members and {len(test)} held-out admissions available")
-    members = train[train.hadm_id.isin(pool)].sample(n, random_state=cfg.seed).sort_values('hadm_id').reset_index(drop=True)
+    in_pool = train[train.hadm_id.isin(pool)]
+    patients = pd.Series(in_pool.subject_id.unique()).sample(frac=1, random_state=cfg.seed + 1).to_numpy()  # the pool's patients, in a seeded order
+    want = min(cfg.mia_calibration_records, (len(test) - 4)//4)  # as many calibration non-members must fit beside the non-members
+    k = min(int(np.searchsorted(np.cumsum(in_pool.groupby('subject_id').size().reindex(patients).to_numpy()), want)) + 1, len(patients)//2) if want >= 2 else 0
+    cal_pool, mem_pool = in_pool[in_pool.subject_id.isin(patients[:k])], in_pool[~in_pool.subject_id.isin(patients[:k])]  # calibration patients set aside first
+    n = min(len(mem_pool), cfg.mia_records, len(test)//2)
+    if n < 2: raise ValueError(f"too few records for membership inference: {len(mem_pool)} members and {len(test)} held-out admissions available")
+    members = mem_pool.sample(n, random_state=cfg.seed).sort_values('hadm_id').reset_index(drop=True)
     rest, nonmembers = finetune_split(test, len(test), n, cfg.seed)  # by patient: no non-member shares a patient with the rest
-    cal_pool = train[train.hadm_id.isin(pool) & ~train.subject_id.isin(members.subject_id)]  # other patients than the members'
     c = min(cfg.mia_calibration_records, len(cal_pool), (len(rest) - 4)//2)  # leave the population a few patients
     if c >= 2:
         cal_members = cal_pool.sample(c, random_state=cfg.seed + 1).sort_values('hadm_id').reset_index(drop=True)
@@ -160,10 +164,11 @@ def trained_canaries(cfg:Config, variant:str, canaries:pd.DataFrame, key:bytes|N
     ids = set(rows.canary_id[rows.hadm_id.isin(used)])
     return canaries.canary_id.isin(ids).to_numpy()
 
-def canary_rows(cfg:Config, variant:str, scores:pd.DataFrame, canaries:pd.DataFrame, key:bytes|None=None) -> tuple:
-    "(results rows, per-canary table) of the canary attacks on `variant`: its model's exposures (`scores`) and, where it released a table, the canaries in it."
+def canary_rows(cfg:Config, variant:str, scores:pd.DataFrame, canaries:pd.DataFrame, key:bytes|None=None, base:pd.DataFrame|None=None) -> tuple:
+    "(results rows, per-canary table) of the canary attacks on `variant`: its model's exposures (`scores`; `base`: the same under the base model, for `z_gain`) and, where it released a table, the canaries in it."
     trained = trained_canaries(cfg, variant, canaries, key)
     per = canaries[['canary_id', 'canary_repeats']].reset_index(drop=True).join(scores.reset_index(drop=True)).assign(variant=variant, trained=trained)
+    if base is not None: per['z_gain'] = per.z.to_numpy() - base.z.to_numpy()  # the rise over a model that saw no canary: each canary its own control
     rows = [dict(variant=variant, target='canaries', attack=r['group'], metric=r['metric'], value=r['value'], low=r['low'], high=r['high'],
                  members=r['canaries'], nonmembers=r['held_out']) for r in canary_metrics(per, n_boot=cfg.mia_bootstrap, seed=cfg.seed)]
     if variant_spec(cfg, variant)[0] in MODEL_ONLY: return rows, per
@@ -348,7 +353,7 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
         del prefix
         for v in variants:
             r, c, lm_scores[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
-            if len(canaries): r, per = canary_rows(cfg, v, can_scores[v], canaries, key); rows += r; per_canary.append(per)
+            if len(canaries): r, per = canary_rows(cfg, v, can_scores[v], canaries, key, base=can_scores['base']); rows += r; per_canary.append(per)
             if variant_spec(cfg, v)[0] in MODEL_ONLY: continue  # no table released: only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
         rows += paired_rows(cfg, lm_scores, sets)
