@@ -131,9 +131,10 @@ def canary_exposures(model, tok, conversations, candidates, max_length:int=1024,
     return pd.DataFrame(rows)
 
 # %% ../../nbs/06d_canaries.ipynb #2f9f4aa0
-def canary_metrics(scores:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0) -> list:
-    "Rows (group, metric, value, low, high, canaries, held_out) from per-canary `scores` (columns `canary_repeats`, 0 for held out, `exposure`, `exposure_fit`, `z`; `trained` and `z_gain`, the z-score's rise over a model that saw no canary, where known)."
-    missing = [c for c in ('canary_repeats', 'exposure', 'exposure_fit', 'z') if c not in scores]
+def canary_metrics(scores:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:int=0, need=('exposure', 'exposure_fit', 'z'),
+                   means=('exposure', 'exposure_fit', 'z_gain'), shares=('trained',), aucs=(('auc', 'z'), ('auc_paired', 'z_gain'))) -> list:
+    "Rows (group, metric, value, low, high, canaries, held_out) from per-canary `scores` (`canary_repeats`, 0 for held out, and the columns `need`s), per group (each repetition count, all inserted, held out): each of `means` with a bootstrap interval, each of `shares` (no interval), and each `(metric, column)` of `aucs` against the held-out canaries; a column absent is skipped."
+    missing = [c for c in ('canary_repeats', *need) if c not in scores]
     if missing: raise KeyError(f"column(s) {missing} not in the canary scores")
     held = scores[scores.canary_repeats == 0]
     groups = {f'r{r}': scores[scores.canary_repeats == r] for r in sorted(set(scores.canary_repeats) - {0})}
@@ -142,15 +143,14 @@ def canary_metrics(scores:pd.DataFrame, n_boot:int=1000, alpha:float=0.05, seed:
     for g, d in groups.items():
         if not len(d): continue
         base = dict(group=g, canaries=len(d), held_out=len(held))
-        for m in ('exposure', 'exposure_fit'):
-            rows.append(base | dict(zip(('metric', 'value', 'low', 'high'), (m, *bootstrap_ci(d[m], n_boot=n_boot, alpha=alpha, seed=seed)))))
-        if 'z_gain' in d: rows.append(base | dict(zip(('metric', 'value', 'low', 'high'), ('z_gain', *bootstrap_ci(d.z_gain, n_boot=n_boot, alpha=alpha, seed=seed)))))
-        if 'trained' in d and d.trained.notna().any(): rows.append(base | dict(metric='trained', value=float(d.trained.astype(float).mean()), low=np.nan, high=np.nan))
-        if g != 'held_out' and len(held):
-            for m, col in (('auc', 'z'), ('auc_paired', 'z_gain')):
-                if col not in d: continue
-                auc = attack_metrics(d[col], held[col], fprs=(), n_boot=n_boot, alpha=alpha, seed=seed)['auc']
-                rows.append(base | dict(metric=m, value=auc[0], low=auc[1], high=auc[2]))
+        for m in (m for m in means if m in d):
+            rows.append(base | dict(zip(('metric', 'value', 'low', 'high'), (m, *bootstrap_ci(d[m].astype(float), n_boot=n_boot, alpha=alpha, seed=seed)))))
+        for m in (m for m in shares if m in d and d[m].notna().any()):
+            rows.append(base | dict(metric=m, value=float(d[m].astype(float).mean()), low=np.nan, high=np.nan))
+        if g == 'held_out' or not len(held): continue
+        for m, col in ((m, col) for m, col in aucs if col in d):
+            auc = attack_metrics(d[col].astype(float), held[col].astype(float), fprs=(), n_boot=n_boot, alpha=alpha, seed=seed)['auc']
+            rows.append(base | dict(metric=m, value=auc[0], low=auc[1], high=auc[2]))
     return rows
 
 # %% ../../nbs/06d_canaries.ipynb #61a98e1b

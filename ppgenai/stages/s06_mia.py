@@ -169,23 +169,16 @@ def canary_rows(cfg:Config, variant:str, scores:pd.DataFrame, canaries:pd.DataFr
     trained = trained_canaries(cfg, variant, canaries, key)
     per = canaries[['canary_id', 'canary_repeats']].reset_index(drop=True).join(scores.reset_index(drop=True)).assign(variant=variant, trained=trained)
     if base is not None: per['z_gain'] = per.z.to_numpy() - base.z.to_numpy()  # the rise over a model that saw no canary: each canary its own control
-    rows = [dict(variant=variant, target='canaries', attack=r['group'], metric=r['metric'], value=r['value'], low=r['low'], high=r['high'],
-                 members=r['canaries'], nonmembers=r['held_out']) for r in canary_metrics(per, n_boot=cfg.mia_bootstrap, seed=cfg.seed)]
+    as_rows = lambda rs, target: [dict(variant=variant, target=target, attack=r['group'], metric=r['metric'], value=r['value'], low=r['low'], high=r['high'],
+                                       members=r['canaries'], nonmembers=r['held_out']) for r in rs]
+    rows = as_rows(canary_metrics(per, n_boot=cfg.mia_bootstrap, seed=cfg.seed), 'canaries')
     if variant_spec(cfg, variant)[0] in MODEL_ONLY: return rows, per
     released = released_table(cfg, variant)
     ov = secret_overlap(canaries.medications, released.medications)
     kept = set(released.canary_id[released.canary]) if 'canary' in released else set()
     per = per.assign(in_release=canaries.canary_id.isin(kept).to_numpy(), overlap=ov.overlap.to_numpy(), verbatim=ov.verbatim.to_numpy())
-    held = per[per.canary_repeats == 0]
-    groups = {f'r{r}': per[per.canary_repeats == r] for r in sorted(set(per.canary_repeats) - {0})} | {'inserted': per[per.canary_repeats > 0], 'held_out': held}
-    for g, d in groups.items():
-        if not len(d): continue
-        base = dict(variant=variant, target='canaries in table', attack=g, members=len(d), nonmembers=len(held))
-        for m in ('in_release', 'verbatim', 'overlap'):
-            rows.append(base | dict(zip(('metric', 'value', 'low', 'high'), (m, *bootstrap_ci(d[m].astype(float), n_boot=cfg.mia_bootstrap, seed=cfg.seed)))))
-        if g != 'held_out' and len(held):
-            a = attack_metrics(d.overlap.astype(float), held.overlap.astype(float), fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed)['auc']
-            rows.append(base | dict(metric='auc', value=a[0], low=a[1], high=a[2]))
+    table = ('in_release', 'verbatim', 'overlap')  # the same groups and intervals, on what the released table holds
+    rows += as_rows(canary_metrics(per, n_boot=cfg.mia_bootstrap, seed=cfg.seed, need=table, means=table, shares=(), aucs=(('auc', 'overlap'),)), 'canaries in table')
     return rows, per
 
 # %% ../../nbs/06_mia.ipynb #f759aa26
