@@ -64,9 +64,12 @@ def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     [res] = list((tmp_path/'artifacts'/'smoke').glob('*/06_mia/results'))
     import pandas as pd
     results, roc = pd.read_parquet(res/'results.parquet'), pd.read_parquet(res/'roc.parquet')
-    assert set(results.variant) == trained and set(results.target) == {'language model', 'released table'}
+    assert set(results.variant) == trained and set(results.target) == {'language model', 'released table', 'canaries', 'canaries in table'}
+    can = pd.read_parquet(res/'canaries.parquet')  # every canary scored on every model, the base model as control
+    assert set(can.variant) == trained | {'base'} and can.groupby('variant').canary_id.nunique().eq(can.canary_id.nunique()).all()
     mia = json.loads((res/'report.json').read_text())
-    assert mia['members'] == mia['nonmembers'] >= 10 and set(roc.variant) == trained
+    assert mia['members'] == mia['nonmembers'] >= 8 and set(roc.variant) == trained  # 12 asked; the calibration patients go first on 100 patients
+    assert mia['calibration'] > 0 and not set(mia['calibration_ids']) & {*mia['member_ids'], *mia['nonmember_ids']}  # the strongest attack is chosen apart from the evaluation set
     assert list((tmp_path/'runs'/'smoke'/'figures').glob('mia_smoke_hosp-*.png'))
     # stage 07: utility, the rating packet and the proxy rubric, the DP sweep and the scalability runs, on the real demo
     r = _papermill('07_metrics.ipynb', tmp_path/'07_metrics.ipynb', tmp_path, demo_dir, env)
