@@ -26,8 +26,8 @@ PROFILES = {
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
                   dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0), frontier_sweep=(16.0,)),
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2),
-    # the demo cohort with the full LLM privacy-utility frontier: dpsgd and dp-synthetic models also at ε = 1 and 4 (four more models)
-    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0)),
+    # the demo cohort with the full LLM privacy-utility frontier: dpsgd and dp-synthetic models also at ε = 1 and 4 (four more models), canaries ranked among 49 candidates (the demo: 24)
+    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0), canary_candidates=49),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
                   ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32,
@@ -114,12 +114,12 @@ class Config:
     dpsgd_steps:int|None = setting(None, '05_dpsgd', "DP-SGD steps, fixed in advance (None: the non-private arms' planned steps)")
     dpsgd_lr:float = setting(1e-2, '05_dpsgd', 'peak learning rate of DP-SGD (AdamW on the noisy gradients; chosen on the simulated cohort, which is public: tests/benchmarks/bench_dpsgd.py)')
     gen_max_new_tokens:int = setting(128, 'generation', 'longest generated recommendation, in tokens')
-    gen_batch_size:int = setting(16, 'generation', 'prompts per generation batch')
+    gen_batch_size:int = setting(48, 'generation', "prompts per generation batch (48: the demo's evaluation cases at once, a fifth faster than 16 on 2 cores)")
     gen_repetition_penalty:float = setting(1.2, 'generation', '>1 discourages repeating a token (small models loop on lists under greedy decoding); 1: off')
     mia_records:int = setting(200, '06_mia', 'most members (and as many non-members) membership inference tests')
     mia_calibration_records:int = setting(50, '06_mia', "members (and as many non-members) of other patients on which each model's strongest attack is chosen, apart from the evaluation set; 0: none", 'non-negative int')
     mia_min_k:float = setting(0.2, '06_mia', 'share of least likely tokens the Min-K% attacks average', '(0, 1]')
-    canary_candidates:int = setting(49, '06_mia', 'random secrets (same length and vocabulary) each canary is ranked among: its exposure is at most log2 of one more')
+    canary_candidates:int = setting(24, '06_mia', 'random secrets (same length and vocabulary) each canary is ranked among: its exposure is at most log2 of one more (24: 4.64; the study profile 49: 5.64); the fitted exposure and z-score read their spread')
     mia_rmia_a:float = setting(0.3, '06_mia', "RMIA's offline a: Pr(x) ≈ ½((1 + a)·Pr(x | reference) + 1 − a) from reference models that never saw x (Zarifzadeh et al. 2024; 0.3 is privacy-meter's default)", '(0, 1]')
     mia_bootstrap:int = setting(1000, '06_mia', 'bootstrap resamples behind each attack interval')
     mia_batch_size:int = setting(8, '06_mia', 'conversations per scoring batch')
