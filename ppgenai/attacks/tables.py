@@ -9,10 +9,12 @@ import pandas as pd
 from ..synth.tabular import SYNTH_CATEGORICAL
 from ..mimic.hierarchies import generalise, QUASI_IDENTIFIERS
 from ..mimic.icd import rollup_codes
+from .metrics import attack_metrics, attack_difference
 
 # %% auto #0
-__all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'TABLE_SETS', 'MISSING', 'DCR_QUANTILES', 'table_view', 'DistanceEncoder',
-           'nearest', 'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack']
+__all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'TABLE_SETS', 'MISSING', 'DCR_QUANTILES', 'SENSITIVE_DIAGNOSES', 'table_view',
+           'DistanceEncoder', 'nearest', 'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack',
+           'attribute_inference']
 
 # %% ../../nbs/06c_table_attacks.ipynb #56df2715
 TABLE_NUMERIC = {'age': None, 'los_days': np.log1p, 'prior_admissions': np.log1p}  # column: transform before standardising
@@ -186,3 +188,43 @@ def linkage_attack(targets:pd.DataFrame, released:pd.DataFrame, truth, quasi_ide
     out = dict(success=float(hit.mean()), unique_reidentified=float(unique.mean()), random_guess=1/len(released),
                mean_candidates=float(np.mean([len(c) for c in cands])), in_release=float((truth >= 0).mean()), targets=len(targets))
     return out | dict(hits=hit) if return_hits else out
+
+# %% ../../nbs/06c_table_attacks.ipynb #accee6f5
+SENSITIVE_DIAGNOSES = {'depression': ('ICD10:F32', 'ICD10:F33', 'ICD9:311'), 'alcohol use': ('ICD10:F10', 'ICD9:303', 'ICD9:291'),
+                       'opioid use': ('ICD10:F11', 'ICD9:304'), 'HIV': ('ICD10:B20', 'ICD9:042')}  # diagnosis categories, ICD-10 and ICD-9
+
+def _split_attribute(view:pd.DataFrame, cats, column:str) -> tuple:
+    "(the view without `cats` in its `column` sets, whether each row had one of them)."
+    if column not in view: raise KeyError(f"column {column!r} missing: attribute inference reads the {column!r} sets")
+    cats = set(cats)
+    has = np.array([bool(cats.intersection(v)) for v in view[column]])
+    return view.assign(**{column: [[x for x in v if x not in cats] for v in view[column]]}), has
+
+def _guess(rows:np.ndarray, labels:np.ndarray, queries:np.ndarray, k:int) -> tuple:
+    "(score, matched) per query: the attribute read off the rows equal to it on every known column where there are any, else the probability a logistic regression fitted on `rows` gives."
+    from sklearn.linear_model import LogisticRegression
+    if labels.min() == labels.max(): fitted = np.full(len(queries), float(labels[0]))
+    else: fitted = LogisticRegression(C=1.0, max_iter=5000).fit(rows, labels).predict_proba(queries)[:, 1]
+    d, idx = nearest(rows, queries, min(k, len(rows)))
+    exact = d <= 1e-4
+    matched = exact.any(1)
+    read = (exact*labels[idx]).sum(1) / np.maximum(exact.sum(1), 1)
+    return np.where(matched, read, fitted), matched
+
+def attribute_inference(targets:pd.DataFrame, released:pd.DataFrame, population:pd.DataFrame, attribute:str='depression', k:int=16,
+                        column:str='diagnoses', groups=None, n_boot:int=1000, seed:int=0, categories=None) -> dict:
+    "How well the rows of `released` let an adversary who knows all else about each of `targets` guess whether it has `attribute` (a key of `SENSITIVE_DIAGNOSES`, or `categories`), against the same guess from `population` (other real patients): AUCs, the paired `gain`, and the share of targets whose own row the release held (`matched`), each (value, low, high) resampling `groups` (the targets' patients); all three tables in `table_view`'s form."
+    cats = categories if categories is not None else SENSITIVE_DIAGNOSES.get(attribute)
+    if cats is None: raise ValueError(f"unknown attribute {attribute!r}: choose one of {sorted(SENSITIVE_DIAGNOSES)} or give its categories")
+    if groups is not None and len(groups) != len(targets): raise ValueError(f"groups has {len(groups)} entries for {len(targets)} targets")
+    (t, y), (r, yr), (p, yp) = (_split_attribute(v, cats, column) for v in (targets, released, population))
+    if y.all() or not y.any(): raise ValueError(f"{attribute!r}: {int(y.sum())} of {len(y)} targets have it; the attack needs targets with and without it")
+    if min(len(r), len(p)) < 1: raise ValueError(f"the released table ({len(r)} rows) and the population ({len(p)} rows) need rows to vote")
+    enc = DistanceEncoder().fit(pd.concat([p, r], ignore_index=True))  # the adversary's encoding, of everything they hold
+    xt = enc.transform(t)
+    (s_rel, hit), (s_pop, _) = _guess(enc.transform(r), yr.astype(float), xt, k), _guess(enc.transform(p), yp.astype(float), xt, k)
+    g = None if groups is None else np.asarray(groups)
+    kw = dict(fprs=(), n_boot=n_boot, seed=seed, member_groups=None if g is None else g[y], nonmember_groups=None if g is None else g[~y])
+    return dict(attribute=attribute, auc_release=attack_metrics(s_rel[y], s_rel[~y], **kw)['auc'], auc_population=attack_metrics(s_pop[y], s_pop[~y], **kw)['auc'],
+                gain=attack_difference(s_rel[y], s_rel[~y], s_pop[y], s_pop[~y], **kw)['auc'], targets=len(t), with_attribute=int(y.sum()), matched=float(hit.mean()),
+                prevalence_release=float(yr.mean()) if len(yr) else None, prevalence_population=float(yp.mean()), k=k)
