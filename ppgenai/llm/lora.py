@@ -51,15 +51,32 @@ def trainable_parameters(model) -> dict:
     return dict(trainable=n_train, total=n_all, trainable_pct=round(100*n_train/n_all, 4))
 
 # %% ../../nbs/05b_lora.ipynb #776b7d51
-def length_grouped_batches(lengths, batch_size:int, seed:int=0, window:int=32) -> list:
-    "Index batches over `lengths`: shuffled, grouped by similar length within windows of `window` batches."
+def _spread_copies(batches:list, keys:list) -> list:
+    "`batches` (in length order) with every second copy of a key in a batch swapped with an example of the nearest batch that holds neither its key nor a key already in the first."
+    batches = [list(map(int, b)) for b in batches]
+    for b in range(len(batches)):
+        for pos in range(len(batches[b])):
+            k, here = keys[batches[b][pos]], [keys[x] for q, x in enumerate(batches[b]) if q != pos]
+            if k not in here: continue
+            for d in sorted(range(len(batches)), key=lambda j: (abs(j - b), j)):
+                if d == b or any(keys[x] == k for x in batches[d]): continue
+                q = next((q for q, x in enumerate(batches[d]) if keys[x] not in here), None)
+                if q is None: continue
+                batches[b][pos], batches[d][q] = batches[d][q], batches[b][pos]
+                break
+    return [np.array(b) for b in batches]
+
+def length_grouped_batches(lengths, batch_size:int, seed:int=0, window:int=32, keys=None) -> list:
+    "Index batches over `lengths`: shuffled, grouped by similar length within windows of `window` batches; `keys` (hashable, one per example): copies of one key go to different batches where the data allows."
     rng = np.random.default_rng(seed)
     perm, lengths = rng.permutation(len(lengths)), np.asarray(lengths)
+    if keys is not None and len(keys) != len(lengths): raise ValueError(f"keys has {len(keys)} entries for {len(lengths)} examples")
     batches = []
     for start in range(0, len(perm), batch_size*window):
         chunk = perm[start:start + batch_size*window]
         chunk = chunk[np.argsort(-lengths[chunk], kind='stable')]
         batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    if keys is not None: batches = _spread_copies(batches, list(keys))
     return [batches[i] for i in rng.permutation(len(batches))]
 
 # %% ../../nbs/05b_lora.ipynb #4a4b5879
@@ -98,7 +115,8 @@ def train_lora(model, tok, train, val, epochs:int=1, batch_size:int=8, grad_accu
     va, va_info = _encode_all(tok, val, max_length)
     if not tr or not va: raise ValueError(f"no example fits max_length={max_length} with room for a response")
     acc = Accelerator()  # one process as it is; several GPUs under `accelerate launch`
-    epochs_batches = [length_grouped_batches([len(e['input_ids']) for e in tr], batch_size, seed + ep) for ep in range(epochs)]
+    keys = [tuple(e['input_ids']) for e in tr]  # identical conversations (a repeated canary) go to different batches
+    epochs_batches = [length_grouped_batches([len(e['input_ids']) for e in tr], batch_size, seed + ep, keys=keys) for ep in range(epochs)]
     epochs_batches = [b[acc.process_index::acc.num_processes] for b in epochs_batches]
     steps_per_epoch = math.ceil(len(epochs_batches[0])/grad_accum)
     total = min(steps_per_epoch*epochs, max_steps or 10**12)
