@@ -121,6 +121,7 @@ class Config:
     mia_min_k:float = setting(0.2, '06_mia', 'share of least likely tokens the Min-K% attacks average', '(0, 1]')
     canary_candidates:int = setting(24, '06_mia', 'random secrets (same length and vocabulary) each canary is ranked among: its exposure is at most log2 of one more (24: 4.64; the study profile 49: 5.64); the fitted exposure and z-score read their spread')
     mia_rmia_a:float = setting(0.3, '06_mia', "RMIA's offline a: Pr(x) ≈ ½((1 + a)·Pr(x | reference) + 1 − a) from reference models that never saw x (Zarifzadeh et al. 2024; 0.3 is privacy-meter's default)", '(0, 1]')
+    mia_attribute:str = setting('depression', '06_mia', "the sensitive diagnosis the attribute-inference attack on each released table guesses from the rest of a patient's admission (a key of ppgenai.attacks.tables.SENSITIVE_DIAGNOSES)", ('depression', 'alcohol use', 'opioid use', 'HIV'))
     mia_bootstrap:int = setting(1000, '06_mia', 'bootstrap resamples behind each attack interval')
     mia_batch_size:int = setting(8, '06_mia', 'conversations per scoring batch')
     eval_records:int = setting(48, '07_metrics', 'real held-out admissions every model answers (ROUGE, medication F1, the automated rubric)')

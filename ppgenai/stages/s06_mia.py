@@ -19,7 +19,7 @@ from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, attack_difference, roc_table
 from ..bootstrap import bootstrap_ci
 from ..attacks.llm import token_stats, attack_scores
-from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack
+from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack, attribute_inference, SENSITIVE_DIAGNOSES
 from ..mimic.icd import rollup_codes
 from ..mimic.preprocess import admission_response
 from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metrics, secret_overlap, uniform_exposure
@@ -222,6 +222,20 @@ def known_diagnoses(cfg:Config, variant:str, targets:pd.DataFrame, m:int) -> lis
     rec = read_json(ANON_STAGE.dir(cfg)/'report.json').get('km_recoding') or {}
     return [[rec.get(x, x) for x in kn if rec.get(x, x) is not None] for kn in known]  # a suppressed category is known to be useless
 
+def _attribute_rows(cfg:Config, released:pd.DataFrame, gen:dict|None, sets:dict) -> list:
+    "Results rows of the attribute-inference attack on `released`: on the members (`auc`, `auc_population`, `gain`, `matched`), then on the non-members (`…_nonmembers`); none for a side with fewer than 2 targets with, or without, `cfg.mia_attribute`."
+    cats, population, rows = set(SENSITIVE_DIAGNOSES[cfg.mia_attribute]), table_view(sets['population'], gen, cfg.age_band), []
+    for who, suffix in (('members', ''), ('nonmembers', '_nonmembers')):
+        t = sets[who]
+        view = table_view(t, gen, cfg.age_band)
+        has = np.array([bool(cats & set(v)) for v in view.diagnoses])
+        if min(has.sum(), (~has).sum()) < 2: continue
+        ai = attribute_inference(view, table_view(released), population, cfg.mia_attribute, groups=t.subject_id.to_numpy(), n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+        size = dict(members=len(t), nonmembers=0) if who == 'members' else dict(members=0, nonmembers=len(t))
+        rows += [dict(attack='attribute', metric=m + suffix, value=ai[k][0], low=ai[k][1], high=ai[k][2], **size) for k, m in (('auc_release', 'auc'), ('auc_population', 'auc_population'), ('gain', 'gain'))]
+        rows.append(dict(attack='attribute', metric='matched' + suffix, value=ai['matched'], low=np.nan, high=np.nan, **size))
+    return rows
+
 def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tuple:
     "(results rows, ROC frames, DCR report) of the attacks on `variant`'s released table."
     adm = real_admissions(cfg)
@@ -243,6 +257,7 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
     if len(x['population']) >= 4: scores['domias'] = domias_scores(x['released'], x['population'], np.r_[x['members'], x['nonmembers']])
     for attack, s in scores.items():
         r, roc = _attack_rows(attack, s, n, cfg, _patients(sets)); rows += r; rocs.append(roc)
+    rows += _attribute_rows(cfg, released, gen, sets)
     if variant_spec(cfg, variant)[0] in ROW_LINKED:
         targets = sets['members']
         truth = _truth(cfg, variant, released, targets, key)
@@ -410,7 +425,7 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str, max_exposure:
     ax[1].set(xlabel='false-positive rate', ylabel='true-positive rate', title='strongest attack per model (chosen on the calibration set)', xlim=(1e-3, 1), ylim=(1e-3, 1.05))
     ax[1].legend(fontsize=8)
     tab = results[results.target == 'released table']
-    rows = [('dcr', 'auc', 'DCR attack AUC'), ('domias', 'auc', 'density-ratio AUC'), ('linkage', 'success', 'linkage: QIs'),
+    rows = [('dcr', 'auc', 'DCR attack AUC'), ('domias', 'auc', 'density-ratio AUC'), ('attribute', 'auc', 'attribute inference AUC'), ('linkage', 'success', 'linkage: QIs'),
             ('linkage_dx', 'success', 'linkage: m diagnoses'), ('linkage_qi_dx', 'success', 'linkage: QIs + m diagnoses')]
     for j, v in enumerate(variants):
         d = [tab[(tab.variant == v) & (tab.attack == a) & (tab.metric == m)] for a, m, _ in rows]
@@ -426,7 +441,7 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str, max_exposure:
         ax[3].bar(np.arange(len(groups)) + (j - (len(variants) - 1)/2)*w, d.value, w, yerr=[d.value - d.low, d.high - d.value], capsize=2, error_kw=dict(lw=0.8), label=v)
     if len(can):
         k = int(can.nonmembers.iloc[0])
-        ax[3].axhline(1/np.log(2), color='k', lw=0.8, ls=':', label='never seen (≈ 1/ln 2)')
+        ax[3].axhline(uniform_exposure(round(2**max_exposure) - 1) if max_exposure else 1/np.log(2), color='k', lw=0.8, ls=':', label='never seen (its mean)')
         if max_exposure: ax[3].axhline(max_exposure, color='k', lw=0.8, ls='--', label='memorised (ranked first)')
         ax[3].set_xticks(range(len(groups)), [f'inserted ×{g[1:]}' if g.startswith('r') else 'held out' for g in groups])
         ax[3].set(ylabel='exposure, bits (95% CI)', title=f'canaries: rank of the secret among random ones ({k} held out)')
