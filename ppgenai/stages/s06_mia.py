@@ -27,9 +27,9 @@ from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metri
 # %% auto #0
 __all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'trained_admissions',
            'membership', 'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training',
-           'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows', 'known_diagnoses', 'table_attacks',
-           'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix', 'run_mia', 'scored_models',
-           'mia_figure']
+           'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows', 'released_levels',
+           'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix',
+           'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'raw-topk')  # models trained on one row per real admission
@@ -197,7 +197,8 @@ def _attack_rows(attack:str, scores:np.ndarray, n:int, cfg:Config, patients:tupl
     rows = [dict(attack=attack, metric=k, value=v[0], low=v[1], high=v[2], members=n, nonmembers=n) for k, v in res.items() if isinstance(v, tuple)]
     return rows, roc_table(scores[:n], scores[n:]).assign(attack=attack)
 
-def _generalised(cfg:Config, variant:str) -> dict|None:
+def released_levels(cfg:Config, variant:str) -> dict|None:
+    "{quasi-identifier: generalisation level} of `variant`'s release (the anonymised one; None for any other): what an adversary reads from stage 03's published report to bring a target's row to the release's form."
     if variant != 'anonymised': return None
     rpt = read_json(ANON_STAGE.dir(cfg)/'report.json')
     return {c: l for c, l in {**rpt.get('fixed_levels', FIXED_LEVELS), **rpt['levels']}.items() if l > 0}  # the levels are at least the fixed ones
@@ -242,7 +243,7 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
     train, test = adm[adm.split == 'train'], adm[adm.split == 'test']
     released = released_table(cfg, variant)
     if 'canary' in released: released = released[~released.canary].reset_index(drop=True)  # the real patients' rows: the canaries are measured apart
-    gen = _generalised(cfg, variant)
+    gen = released_levels(cfg, variant)
     enc = DistanceEncoder().fit(table_view(train, gen, cfg.age_band))
     x = {k: enc.transform(table_view(d, gen, cfg.age_band)) for k, d in
          dict(train=train, test=test, members=sets['members'], nonmembers=sets['nonmembers'], population=sets['population']).items()}

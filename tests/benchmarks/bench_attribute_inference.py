@@ -13,7 +13,7 @@ import pandas as pd
 from ppgenai.core import get_config
 from ppgenai.privacy.anonymity import load_key
 from ppgenai.stages.s05_finetune import released_table, trained_variants, variant_spec, MODEL_ONLY
-from ppgenai.stages.s06_mia import membership, MIA_STAGE, _generalised
+from ppgenai.stages.s06_mia import membership, released_levels
 from ppgenai.attacks.tables import table_view, attribute_inference, SENSITIVE_DIAGNOSES
 
 def main(profile:str, data:str, n_boot:int, min_cases:int):
@@ -24,7 +24,7 @@ def main(profile:str, data:str, n_boot:int, min_cases:int):
     for v in [v for v in trained_variants(cfg) if variant_spec(cfg, v)[0] not in MODEL_ONLY]:  # the released tables
         rel = released_table(cfg, v)
         if 'canary' in rel: rel = rel[~rel.canary].reset_index(drop=True)
-        gen = _generalised(cfg, v)
+        gen = released_levels(cfg, v)
         view = lambda d: table_view(d, gen, cfg.age_band)
         for attr, cats in SENSITIVE_DIAGNOSES.items():
             for who in ('members', 'nonmembers'):
