@@ -13,7 +13,7 @@ from .metrics import attack_metrics, attack_difference
 
 # %% auto #0
 __all__ = ['TABLE_NUMERIC', 'TABLE_CATEGORICAL', 'TABLE_SETS', 'MISSING', 'DCR_QUANTILES', 'SENSITIVE_DIAGNOSES', 'table_view',
-           'DistanceEncoder', 'nearest', 'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack',
+           'DistanceEncoder', 'nearest', 'dcr_report', 'dcr_scores', 'domias_scores', 'linkage_attack', 'has_attribute',
            'attribute_inference']
 
 # %% ../../nbs/06c_table_attacks.ipynb #56df2715
@@ -193,11 +193,15 @@ def linkage_attack(targets:pd.DataFrame, released:pd.DataFrame, truth, quasi_ide
 SENSITIVE_DIAGNOSES = {'depression': ('ICD10:F32', 'ICD10:F33', 'ICD9:311'), 'alcohol use': ('ICD10:F10', 'ICD9:303', 'ICD9:291'),
                        'opioid use': ('ICD10:F11', 'ICD9:304'), 'HIV': ('ICD10:B20', 'ICD9:042')}  # diagnosis categories, ICD-10 and ICD-9
 
-def _split_attribute(view:pd.DataFrame, cats, column:str) -> tuple:
-    "(the view without `cats` in its `column` sets, whether each row had one of them)."
+def has_attribute(view:pd.DataFrame, cats, column:str='diagnoses') -> np.ndarray:
+    "Whether each row of `view` holds one of the categories `cats` (e.g. `SENSITIVE_DIAGNOSES['depression']`) in its `column` set."
     if column not in view: raise KeyError(f"column {column!r} missing: attribute inference reads the {column!r} sets")
     cats = set(cats)
-    has = np.array([bool(cats.intersection(v)) for v in view[column]])
+    return np.array([bool(cats.intersection(v)) for v in view[column]], dtype=bool)
+
+def _split_attribute(view:pd.DataFrame, cats, column:str) -> tuple:
+    "(the view without `cats` in its `column` sets, whether each row had one of them)."
+    has, cats = has_attribute(view, cats, column), set(cats)
     return view.assign(**{column: [[x for x in v if x not in cats] for v in view[column]]}), has
 
 def _guess(rows:np.ndarray, labels:np.ndarray, queries:np.ndarray, k:int) -> tuple:
@@ -227,4 +231,4 @@ def attribute_inference(targets:pd.DataFrame, released:pd.DataFrame, population:
     kw = dict(fprs=(), n_boot=n_boot, seed=seed, member_groups=None if g is None else g[y], nonmember_groups=None if g is None else g[~y])
     return dict(attribute=attribute, auc_release=attack_metrics(s_rel[y], s_rel[~y], **kw)['auc'], auc_population=attack_metrics(s_pop[y], s_pop[~y], **kw)['auc'],
                 gain=attack_difference(s_rel[y], s_rel[~y], s_pop[y], s_pop[~y], **kw)['auc'], targets=len(t), with_attribute=int(y.sum()), matched=float(hit.mean()),
-                prevalence_release=float(yr.mean()) if len(yr) else None, prevalence_population=float(yp.mean()), k=k)
+                prevalence_release=float(yr.mean()), prevalence_population=float(yp.mean()), k=k)

@@ -19,7 +19,7 @@ from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, attack_difference, roc_table
 from ..bootstrap import bootstrap_ci
 from ..attacks.llm import token_stats, attack_scores
-from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack, attribute_inference, SENSITIVE_DIAGNOSES
+from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack, attribute_inference, has_attribute, SENSITIVE_DIAGNOSES
 from ..mimic.icd import rollup_codes
 from ..mimic.preprocess import admission_response
 from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metrics, secret_overlap, uniform_exposure
@@ -225,13 +225,13 @@ def known_diagnoses(cfg:Config, variant:str, targets:pd.DataFrame, m:int) -> lis
 
 def _attribute_rows(cfg:Config, released:pd.DataFrame, gen:dict|None, sets:dict) -> list:
     "Results rows of the attribute-inference attack on `released`: on the members (`auc`, `auc_population`, `gain`, `matched`), then on the non-members (`…_nonmembers`); none for a side with fewer than 2 targets with, or without, `cfg.mia_attribute`."
-    cats, population, rows = set(SENSITIVE_DIAGNOSES[cfg.mia_attribute]), table_view(sets['population'], gen, cfg.age_band), []
+    population, release, rows = table_view(sets['population'], gen, cfg.age_band), table_view(released), []
     for who, suffix in (('members', ''), ('nonmembers', '_nonmembers')):
         t = sets[who]
         view = table_view(t, gen, cfg.age_band)
-        has = np.array([bool(cats & set(v)) for v in view.diagnoses])
+        has = has_attribute(view, SENSITIVE_DIAGNOSES[cfg.mia_attribute])
         if min(has.sum(), (~has).sum()) < 2: continue
-        ai = attribute_inference(view, table_view(released), population, cfg.mia_attribute, groups=t.subject_id.to_numpy(), n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+        ai = attribute_inference(view, release, population, cfg.mia_attribute, groups=t.subject_id.to_numpy(), n_boot=cfg.mia_bootstrap, seed=cfg.seed)
         size = dict(members=len(t), nonmembers=0) if who == 'members' else dict(members=0, nonmembers=len(t))
         rows += [dict(attack='attribute', metric=m + suffix, value=ai[k][0], low=ai[k][1], high=ai[k][2], **size) for k, m in (('auc_release', 'auc'), ('auc_population', 'auc_population'), ('gain', 'gain'))]
         rows.append(dict(attack='attribute', metric='matched' + suffix, value=ai['matched'], low=np.nan, high=np.nan, **size))

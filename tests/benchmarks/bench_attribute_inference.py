@@ -14,7 +14,7 @@ from ppgenai.core import get_config
 from ppgenai.privacy.anonymity import load_key
 from ppgenai.stages.s05_finetune import released_table, trained_variants, variant_spec, MODEL_ONLY
 from ppgenai.stages.s06_mia import membership, released_levels
-from ppgenai.attacks.tables import table_view, attribute_inference, SENSITIVE_DIAGNOSES
+from ppgenai.attacks.tables import table_view, attribute_inference, has_attribute, SENSITIVE_DIAGNOSES
 
 def main(profile:str, data:str, n_boot:int, min_cases:int):
     cfg = get_config(profile, data)
@@ -29,7 +29,7 @@ def main(profile:str, data:str, n_boot:int, min_cases:int):
         for attr, cats in SENSITIVE_DIAGNOSES.items():
             for who in ('members', 'nonmembers'):
                 t = sets[who]
-                has = view(t).diagnoses.map(lambda s: bool(set(cats) & set(s)))
+                has = has_attribute(view(t), cats)
                 if min(has.sum(), (~has).sum()) < min_cases: continue
                 r = attribute_inference(view(t), table_view(rel), view(sets['population']), attr, groups=t.subject_id, n_boot=n_boot, seed=cfg.seed)
                 rows.append(dict(release=v, attribute=attr, targets=who, with_attribute=r['with_attribute'], n=r['targets'], matched=r['matched'],
