@@ -4,7 +4,8 @@
 
 # %% ../../nbs/05_finetune.ipynb #70e97b7b
 from __future__ import annotations
-import math
+import functools, math
+import torch
 from dataclasses import replace
 from pathlib import Path
 import numpy as np
@@ -21,13 +22,15 @@ from ..llm.model import resolve_base_model, load_base_model, generate, release_m
 from ..llm.lora import attach_lora, train_lora, load_finetuned
 from ..llm.dpsgd import train_lora_dpsgd
 from ..privacy.dp import PrivacyLedger, bound_contributions
+from ..workers import run_jobs, worker_count
 
 # %% auto #0
 __all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'SWEEP_TAG', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS',
-           'DPSGD_UNPROTECTED', 'FINETUNE_STAGE', 'MIN_RELEASE', 'sweep_variants', 'variant_arm', 'variant_spec',
-           'all_variants', 'released_path', 'released_table', 'finetune_split', 'linked_split', 'conversations',
-           'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases', 'answer_samples',
-           'release_key', 'with_canaries', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
+           'DPSGD_UNPROTECTED', 'FINETUNE_STAGE', 'MIN_RELEASE', 'FT_JOB_GB', 'sweep_variants', 'variant_arm',
+           'variant_spec', 'all_variants', 'released_path', 'released_table', 'finetune_split', 'linked_split',
+           'conversations', 'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases',
+           'answer_samples', 'release_key', 'with_canaries', 'train_variant', 'run_finetune', 'trained_variants',
+           'finetuned_model', 'finetune_figure']
 
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -203,48 +206,62 @@ def _split(cfg:Config, variant:str, key:bytes|None) -> tuple:
 FINETUNE_STAGE = Stage('05_finetune', 'ppgenai.stages.s05_finetune', settings=('seed', *FT_SETTINGS), inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE))
 
 MIN_RELEASE = 2  # a release with fewer admissions trains no model (its conversations could not even be split)
+FT_JOB_GB = 10.0  # peak memory of one training job on the demo profile (7.5 GB LoRA, 9.4 GB DP-SGD, measured on 2 cores): two run at once where twice this is free
+
+def _variant_cfg(cfg:Config, variant:str) -> Config:
+    arm, eps = variant_spec(cfg, variant)
+    return replace(cfg, dpsgd_epsilon=eps) if arm == 'dpsgd' and eps is not None else cfg  # a frontier model: the arm at that ε
+
+def train_variant(cfg:Config, variant:str, fp:str, base_ref:str, key:bytes|None=None, progress:bool=True) -> str:
+    "Train the model of `variant` on its release and write its folder (adapter, logs, records, samples) under the key `fp`: one job of `run_finetune`."
+    arm, vcfg = variant_spec(cfg, variant)[0], _variant_cfg(cfg, variant)
+    path = released_path(cfg, variant)
+    train, val = _split(cfg, variant, release_key(cfg, key) if arm == 'anonymised' else None)
+    with FINETUNE_STAGE.timer(cfg, variant) as rec:
+        if arm == 'dpsgd': model, tok, log, ledger = finetune_dpsgd(vcfg, base_ref, train, progress=progress)
+        else: (model, tok, log), ledger = finetune_variant(cfg, base_ref, train, val, progress=progress), None
+        rec['rows_in'] = len(train)
+    samples = answer_samples(cfg, model, tok)
+    log = dict(variant=variant, release=str(path.relative_to(cfg.artifacts_dir)), base_model=cfg.base_model, canary_rows=int(train.canary.sum()) if 'canary' in train else 0,
+               base_weights=read_json(Path(base_ref)/'ppgenai_export.json')['note'] if (Path(base_ref)/'ppgenai_export.json').exists() else None,
+               settings=vcfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if ledger is not None else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'],
+               threads=torch.get_num_threads(), **log)
+    with atomic_dir(FINETUNE_STAGE.dir(cfg)/variant) as tmp:
+        model.save_pretrained(tmp/'adapter')
+        records = dict(train=dict(hadm_id=_ids(train.hadm_id), subject_id=_ids(train.subject_id)),
+                       val=dict(hadm_id=_ids(val.hadm_id), subject_id=_ids(val.subject_id)))
+        if 'trained_on' in log: records['sampled'] = dict(hadm_id=_ids(train.hadm_id.iloc[log.pop('trained_on')]))  # DP-SGD: those Poisson sampling ever drew
+        write_json(records, tmp/'records.json')
+        write_json(log, tmp/'training_log.json')
+        write_json(samples, tmp/'samples.json')
+        if ledger is not None: ledger.save(tmp/'ledger.json')
+    FINETUNE_STAGE.mark_done(cfg, fp, sub=variant, variant=variant)
+    del model; release_memory()
+    return fp
 
 def run_finetune(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
-    "Run stage 05 for `cfg` on `variants` (default `all_variants(cfg)`; each cached on its own; `key`: stage 03's hash key, default `load_key()`); return the stage report."
+    "Run stage 05 for `cfg` on `variants` (default `all_variants(cfg)`; each cached on its own, the missing ones trained `cfg.workers` at a time; `key`: stage 03's hash key, default `load_key()`); return the stage report."
     variants = all_variants(cfg) if variants is None else tuple(variants)
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     paths = {v: released_path(cfg, v) for v in variants}  # every release must exist before anything trains
     out = FINETUNE_STAGE.dir(cfg)
     report = dict(stage='05_finetune', source=data_source_description(cfg), base_model=cfg.base_model, settings=cfg.select(*FT_SETTINGS),
                   variants={})
-    keys = {}
+    keys, cached = {}, {}
     for v in variants:
-        vdir = out/v
         if (rows := len(released_table(cfg, v))) < MIN_RELEASE:  # e.g. a DP release at a small ε on a small cohort
             report['variants'][v] = dict(skipped=f"{paths[v].relative_to(cfg.artifacts_dir)} holds {rows} admission(s): no model is trained on it"); continue
-        arm, eps = variant_spec(cfg, v)
-        vcfg = replace(cfg, dpsgd_epsilon=eps) if arm == 'dpsgd' and eps is not None else cfg  # a frontier model: the arm at that ε
-        private = vcfg.select(*DPSGD_SETTINGS) if arm == 'dpsgd' else None
-        fp = keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), private, inputs=())  # each model on its own release only
-        cached = not force and FINETUNE_STAGE.is_cached(cfg, fp, sub=v, outputs=FT_OUTPUTS)
-        if not cached:
-            train, val = _split(cfg, v, release_key(cfg, key) if v == 'anonymised' else None)
-            with FINETUNE_STAGE.timer(cfg, v) as rec:
-                if arm == 'dpsgd': model, tok, log, ledger = finetune_dpsgd(vcfg, base_ref, train, progress=progress)
-                else: (model, tok, log), ledger = finetune_variant(cfg, base_ref, train, val, progress=progress), None
-                rec['rows_in'] = len(train)
-            samples = answer_samples(cfg, model, tok)
-            log = dict(variant=v, release=str(paths[v].relative_to(cfg.artifacts_dir)), base_model=cfg.base_model, canary_rows=int(train.canary.sum()) if 'canary' in train else 0,
-                       base_weights=read_json(Path(base_ref)/'ppgenai_export.json')['note'] if (Path(base_ref)/'ppgenai_export.json').exists() else None,
-                       settings=vcfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if private else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'], **log)
-            with atomic_dir(vdir) as tmp:
-                model.save_pretrained(tmp/'adapter')
-                records = dict(train=dict(hadm_id=_ids(train.hadm_id), subject_id=_ids(train.subject_id)),
-                               val=dict(hadm_id=_ids(val.hadm_id), subject_id=_ids(val.subject_id)))
-                if 'trained_on' in log: records['sampled'] = dict(hadm_id=_ids(train.hadm_id.iloc[log.pop('trained_on')]))  # DP-SGD: those Poisson sampling ever drew
-                write_json(records, tmp/'records.json')
-                write_json(log, tmp/'training_log.json')
-                write_json(samples, tmp/'samples.json')
-                if ledger is not None: ledger.save(tmp/'ledger.json')
-            FINETUNE_STAGE.mark_done(cfg, fp, sub=v, variant=v)
-            del model; release_memory()
-        log = read_json(vdir/'training_log.json')
-        report['variants'][v] = dict(cached=cached, train_records=log['train']['examples'], val_records=log['val']['examples'],
+        private = _variant_cfg(cfg, v).select(*DPSGD_SETTINGS) if variant_spec(cfg, v)[0] == 'dpsgd' else None
+        keys[v] = FINETUNE_STAGE.key(cfg, v, sha256_file(paths[v]), base_identity(base_ref), private, inputs=())  # each model on its own release only
+        cached[v] = not force and FINETUNE_STAGE.is_cached(cfg, keys[v], sub=v, outputs=FT_OUTPUTS)
+    todo = [v for v in keys if not cached[v]]
+    anon_key = release_key(cfg, key) if 'anonymised' in [variant_spec(cfg, v)[0] for v in todo] else None
+    alone = worker_count(cfg.workers, len(todo), FT_JOB_GB) == 1
+    run_jobs({v: functools.partial(train_variant, cfg, v, keys[v], base_ref, anon_key, progress and alone) for v in todo}, cfg.workers, memory_gb=FT_JOB_GB)
+    for v in keys:
+        arm = variant_spec(cfg, v)[0]
+        log = read_json(out/v/'training_log.json')
+        report['variants'][v] = dict(cached=cached[v], train_records=log['train']['examples'], val_records=log['val']['examples'],
                                      steps=log['steps_done'], stopped_early=log['stopped_early'], best_step=log['best_step'],
                                      initial_val_loss=_round(log['initial_val_loss']), best_val_loss=_round(log['best_val_loss']),
                                      wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'], canary_rows=log.get('canary_rows', 0))

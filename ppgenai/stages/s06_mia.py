@@ -4,6 +4,7 @@
 
 # %% ../../nbs/06_mia.ipynb #71d33c9f
 from __future__ import annotations
+import functools
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -13,7 +14,8 @@ from .s02_dp import DP_STAGE
 from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
-from .s05_finetune import (MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
+from ..workers import run_jobs, worker_count
+from .s05_finetune import (FT_JOB_GB, MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, attack_difference, roc_table
@@ -25,11 +27,11 @@ from ..mimic.preprocess import admission_response
 from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metrics, secret_overlap, uniform_exposure
 
 # %% auto #0
-__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'trained_admissions',
-           'membership', 'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training',
-           'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows', 'released_levels',
-           'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'strongest_attacks', 'shared_prefix',
-           'run_mia', 'scored_models', 'mia_figure']
+__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'SCORE_WEIGHTS',
+           'trained_admissions', 'membership', 'reference_model', 'load_token_stats', 'model_stats',
+           'scored_past_training', 'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows',
+           'released_levels', 'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'strongest_attacks',
+           'shared_prefix', 'score_models', 'balanced_chunks', 'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'raw-topk')  # models trained on one row per real admission
@@ -148,7 +150,7 @@ def canary_scores(cfg:Config, name:str, model_fp:str, load, convs:list, candidat
     if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=('scores.parquet',)): return pd.read_parquet(path)
     with MIA_STAGE.timer(cfg, f'canaries_{name}') as rec:
         model, tok = load()
-        scores = canary_exposures(model, tok, convs, candidates, cfg.ft_max_length)
+        scores = canary_exposures(model, tok, convs, candidates, cfg.ft_max_length, batch_size=1 + max(map(len, candidates), default=15))  # a canary's secret and candidates in one batch
         rec['rows_in'] = len(convs)
     with atomic_write(path, 'wb') as f: scores.to_parquet(f, index=False)
     MIA_STAGE.mark_done(cfg, fp, sub=sub, canaries=len(convs), wall_s=rec['wall_s'])
@@ -331,6 +333,37 @@ def shared_prefix(cfg:Config) -> PrefixCache|None:
     top = cfg.lora_top_layers
     return PrefixCache(n_layers - top) if top is not None and top < n_layers else None
 
+# %% ../../nbs/06_mia.ipynb #4ca9c21d
+def score_models(cfg:Config, variants, names, convs:list, can_convs:list, candidates:list, reference_train:pd.DataFrame,
+                 force:bool=False, progress:bool=False) -> dict:
+    "Token statistics of `convs` and canary scores under each model of `names` (keys of `scored_models`; the reference model trained first when among them), sharing one PrefixCache: one job of `run_mia`."
+    from tqdm.auto import tqdm
+    ref_dir = reference_model(cfg, reference_train, force=force, progress=progress) if 'reference' in names else None
+    models = scored_models(cfg, variants, ref_dir)
+    prefix = shared_prefix(cfg)  # every model scored shares the base model's layers below the adapters: computed once, for the first
+    stats, can_scores = {}, {}
+    for name in tqdm(names, desc='score', disable=not progress):
+        fp, load = models[name]
+        held = []  # the model, loaded at most once for both scorings (and not at all when both are cached)
+        def once(load=load, held=held):
+            if not held: held.append(load())
+            return held[0]
+        stats[name] = model_stats(cfg, name, fp, once, convs, force, prefix)
+        if name != 'reference' and len(can_convs): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, candidates, force)
+        held.clear(); release_memory()
+    return dict(stats=stats, canaries=can_scores)
+
+SCORE_WEIGHTS = dict(reference=4.0, base=1.5)  # a model's share of a scoring job (the others 1): the reference model is also trained, the first model fills the PrefixCache
+
+def balanced_chunks(names, n:int, weights:dict|None=None) -> list:
+    "`names` split into `n` lists of about equal total weight (largest first onto the lightest list), each in the order of `names`."
+    weights, loads, chunks = weights or {}, [0.0]*n, [[] for _ in range(n)]
+    for name in sorted(names, key=lambda m: -weights.get(m, 1.0)):
+        i = int(np.argmin(loads)); chunks[i].append(name); loads[i] += weights.get(name, 1.0)
+    order = {m: i for i, m in enumerate(names)}
+    return [sorted(c, key=order.get) for c in chunks if c]
+
+
 # %% ../../nbs/06_mia.ipynb #3a1bf673
 def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 06 for `cfg` on `variants`; return the stage report."
@@ -348,18 +381,15 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
     can_convs, cands = conversations(canaries), canary_candidates(cfg, canaries)
     rows, rocs, dcrs, lm_scores, stats, can_scores, per_canary = [], [], {}, {}, {}, {}, []
     with MIA_STAGE.timer(cfg) as rec:
-        ref_dir = reference_model(cfg, sets['reference_train'], force=force, progress=progress)
-        models = scored_models(cfg, variants, ref_dir)
-        prefix = shared_prefix(cfg)  # every model scored shares the base model's layers below the adapters: computed once, for the first
-        for name, (fp, load) in tqdm(models.items(), desc='score', disable=not progress):
-            held = []  # the model, loaded at most once for both scorings (and not at all when both are cached)
-            def once(load=load, held=held):
-                if not held: held.append(load())
-                return held[0]
-            stats[name] = model_stats(cfg, name, fp, once, convs, force, prefix)
-            if name != 'reference' and len(canaries): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, cands, force)
-            held.clear(); release_memory()
-        del prefix
+        names = ['base', 'reference', *variants]  # the models are scored `cfg.workers` at a time, each worker with its share and its own PrefixCache
+        chunks = balanced_chunks(names, worker_count(cfg.workers, len(names), FT_JOB_GB), SCORE_WEIGHTS)
+        got = run_jobs({f'models {", ".join(c)}': functools.partial(score_models, cfg, variants, c, convs, can_convs, cands, sets['reference_train'], force,
+                                                                    progress and len(chunks) == 1) for c in chunks}, cfg.workers, memory_gb=FT_JOB_GB)
+        for name in names:
+            job = next(g for g in got.values() if name in g['stats'])
+            stats[name] = job['stats'][name]
+            if name in job['canaries']: can_scores[name] = job['canaries'][name]
+        ref_dir = reference_model(cfg, sets['reference_train'])  # trained above: its folder
         for v in variants:
             r, c, lm_scores[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
             if len(canaries): r, per = canary_rows(cfg, v, can_scores[v], canaries, key, base=can_scores['base']); rows += r; per_canary.append(per)

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/07_metrics.ipynb #2a1e1806
 from __future__ import annotations
+import functools
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from .s01_preprocess import PREPROCESS_STAGE, real_admissions
 from .s05_finetune import FINETUNE_STAGE, conversations, finetune_split, trained_variants
 from .s06_mia import MIA_STAGE, scored_models, load_token_stats
 from ..llm.model import generate, release_memory
+from ..workers import run_jobs
 from .s02_dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
 from ..attacks.metrics import attack_metrics
 from ..attacks.tables import table_view, DistanceEncoder, dcr_scores, linkage_attack
@@ -23,14 +25,15 @@ from ..evaluation.human import (rating_packet, write_packet, read_ratings, proxy
 from ..evaluation.scaling import scaling_runs, scaling_summary
 
 # %% auto #0
-__all__ = ['METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases', 'model_answers',
-           'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation', 'scaling', 'case_metrics',
-           'run_metrics']
+__all__ = ['METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'GEN_JOB_GB', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases',
+           'model_answers', 'answer_job', 'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation',
+           'scaling', 'case_metrics', 'run_metrics']
 
 # %% ../../nbs/07_metrics.ipynb #ac16dfc2
 METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
                    'scaling_runs.parquet', 'scaling_summary.parquet', 'report.json')  # in the stage's results/ folder
 GENERATION_SETTINGS = settings_of('generation')
+GEN_JOB_GB = 4.0  # peak memory of one model answering the demo's 48 cases at once
 METRICS_STAGE = Stage('07_metrics', 'ppgenai.stages.s07_metrics', settings=('seed', *settings_of('07_metrics'), *GENERATION_SETTINGS),
                       inputs=(PREPROCESS_STAGE, DP_STAGE, FINETUNE_STAGE, MIA_STAGE), outputs=tuple(f'results/{o}' for o in METRICS_OUTPUTS))
 
@@ -57,6 +60,11 @@ def model_answers(cfg:Config, name:str, model_fp:str, load, cases:pd.DataFrame, 
     METRICS_STAGE.mark_done(cfg, fp, sub=sub)
     del model; release_memory()
     return answers
+
+def answer_job(cfg:Config, variants, name:str, force:bool=False) -> list:
+    "The answers of the model `name` (a key of `scored_models`) to the evaluation cases: one job of `run_metrics`, which runs them `cfg.workers` at a time."
+    fp, load = scored_models(cfg, variants)[name]
+    return model_answers(cfg, name, fp, load, eval_cases(cfg), force)
 
 # %% ../../nbs/07_metrics.ipynb #3e722d5a
 def _mia_sets(cfg:Config) -> tuple:
@@ -157,7 +165,6 @@ def case_metrics(cfg:Config, per_record:pd.DataFrame, cases:pd.DataFrame, baseli
 def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 07 for `cfg` on `variants` (and the base model); return the stage report."
     variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
-    from tqdm.auto import tqdm
     out = METRICS_STAGE.dir(cfg)
     filled = sorted(ratings_dir(cfg).glob('*.csv'))  # rating forms live outside the artifacts: their contents are part of the key
     stage_key = METRICS_STAGE.key(cfg, list(variants), [(p.name, sha256_file(p)) for p in filled], SCALING_STAGE.key(cfg))
@@ -166,7 +173,7 @@ def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True)
     given = [c[-1]['content'] for c in conversations(cases)]
     models = scored_models(cfg, variants)
     with METRICS_STAGE.timer(cfg) as rec:
-        answers = {name: model_answers(cfg, name, fp, load, cases, force) for name, (fp, load) in tqdm(models.items(), desc='answer', disable=not progress)}
+        answers = run_jobs({name: functools.partial(answer_job, cfg, variants, name, force) for name in models}, cfg.workers, memory_gb=GEN_JOB_GB)
         per_record = pd.concat([recommendation_scores(a, given).assign(model=m, case_id=cases.hadm_id.to_numpy(), answer=a, given=given)
                                 for m, a in answers.items()], ignore_index=True)
         text = pd.concat([heldout_perplexity(cfg, models), *case_metrics(cfg, per_record, cases)], ignore_index=True)
