@@ -333,7 +333,7 @@ def shared_prefix(cfg:Config) -> PrefixCache|None:
     top = cfg.lora_top_layers
     return PrefixCache(n_layers - top) if top is not None and top < n_layers else None
 
-# %% ../../nbs/06_mia.ipynb #4ca9c21d
+# %% ../../nbs/06_mia.ipynb #77fab7e0
 def score_models(cfg:Config, variants, names, convs:list, can_convs:list, candidates:list, reference_train:pd.DataFrame,
                  force:bool=False, progress:bool=False) -> dict:
     "Token statistics of `convs` and canary scores under each model of `names` (keys of `scored_models`; the reference model trained first when among them), sharing one PrefixCache: one job of `run_mia`."
