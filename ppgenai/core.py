@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'project_root', 'setting', 'Config', 'settings_of',
-           'check_setting', 'get_config', 'seed_everything', 'atomic_path', 'atomic_write', 'atomic_dir', 'write_json',
-           'read_json', 'fingerprint', 'stage_is_cached', 'mark_stage_done', 'module_imports', 'module_closure',
-           'code_fingerprint', 'stage_timer', 'append_ledger', 'read_ledger', 'print_stage_ledger', 'Stage',
-           'git_commit', 'data_source_description', 'reproduce_command', 'figure_name', 'save_figure']
+__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'project_root', 'setting', 'native_bf16',
+           'resolve_precision', 'Config', 'settings_of', 'check_setting', 'get_config', 'seed_everything',
+           'atomic_path', 'atomic_write', 'atomic_dir', 'write_json', 'read_json', 'fingerprint', 'stage_is_cached',
+           'mark_stage_done', 'module_imports', 'module_closure', 'code_fingerprint', 'stage_timer', 'append_ledger',
+           'read_ledger', 'print_stage_ledger', 'Stage', 'git_commit', 'data_source_description', 'reproduce_command',
+           'figure_name', 'save_figure']
 
 # %% ../nbs/00_core.ipynb #547f81cc
 PROFILES = {
@@ -24,7 +25,9 @@ PROFILES = {
                   scale_sizes=(100, 200, 400), scale_llm_records=(4, 8), scale_train_steps=20,
                   # a few hundred patients keep no DP vocabulary at ε = 8 (the thresholds ask for ~160 patients): the smoke runs
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
-                  dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0), frontier_sweep=(16.0,), workers=2),
+                  dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0), frontier_sweep=(16.0,), workers=2,
+                  # DP-SGD draws 4 patients a step, not 8: its two smoke models were the slowest of stage 05 (156 and 176 s of 800 on one AVX2 core)
+                  dpsgd_batch_size=4),
     # two single-thread processes, one model each, train, score and generate 1.2-1.4x faster than one process with two threads on 2 cores;
     # answers of at most 96 tokens: the real answers' 99th percentile is 87 (the longest 114) on the simulated cohort, and the fine-tuned
     # models write until the limit, so it sets the cost of generating; the study keeps 128
@@ -49,11 +52,30 @@ def project_root(start:Path|str|None=None) -> Path:
     return start
 
 # %% ../nbs/00_core.ipynb #8fd10ec2
-FT_PRECISIONS = ('fp32', 'bf16-mixed', 'bf16', '4bit')
+FT_PRECISIONS = ('auto', 'fp32', 'bf16-mixed', 'bf16', '4bit')
 
 def setting(default, stage:str, doc:str, check=None):
     "A `Config` field: its default, the stage that reads it, what it means, and its `check` (a rule name or a tuple of allowed values; default: from its annotation)."
     return field(default=default, metadata=dict(stage=stage, doc=doc, check=check))
+
+# %% ../nbs/00_core.ipynb #121dc81f
+def native_bf16(cpuinfo:str|None=None) -> bool:
+    "Whether this machine computes bfloat16 products natively: a CUDA GPU that supports them, else a CPU whose flags (`cpuinfo`: the text of /proc/cpuinfo, read when not given) list avx512_bf16 or amx_bf16; False where it cannot tell."
+    if cpuinfo is None:
+        import importlib.util
+        if importlib.util.find_spec('torch') is not None:
+            import torch
+            if torch.cuda.is_available(): return bool(torch.cuda.is_bf16_supported())
+        try: cpuinfo = Path('/proc/cpuinfo').read_text()
+        except OSError: return False
+    flags = next((l.split(':', 1)[1].split() for l in cpuinfo.splitlines() if l.startswith(('flags', 'Features'))), [])
+    return bool({'avx512_bf16', 'amx_bf16'} & set(flags))
+
+def resolve_precision(precision:str, cpuinfo:str|None=None) -> str:
+    "`precision` as it runs here: 'auto' becomes 'bf16-mixed' where `native_bf16`, else 'fp32'; any other of FT_PRECISIONS stays."
+    if precision not in FT_PRECISIONS: raise ValueError(f"precision must be one of {FT_PRECISIONS}, got {precision!r}")
+    return precision if precision != 'auto' else ('bf16-mixed' if native_bf16(cpuinfo) else 'fp32')
+
 
 # %% ../nbs/00_core.ipynb #3d455d97
 @dataclass(frozen=True)
@@ -94,7 +116,7 @@ class Config:
     dpsyn_sweep:tuple = setting((1.0, 4.0, 8.0), '04_synthesize', 'ε per patient of the table-level sweep: MST and the DP-parameters Bayesian network at each', 'positive numbers')
     frontier_sweep:tuple = setting((), '05_frontier', 'more ε per patient at which stage 05 also trains the dpsgd and dp-synthetic models (each in dpsyn_sweep): the LLM privacy-utility frontier', 'optional positive numbers')
     base_model:str = setting('smollm2-135m-instruct', '05_finetune', 'the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id')
-    ft_precision:str = setting('bf16-mixed', '05_finetune', "'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)
+    ft_precision:str = setting('auto', '05_finetune', "'auto' (get_config makes it 'bf16-mixed' where the processor has native bf16 products, else 'fp32': see resolve_precision), 'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs with AVX512-BF16 or AMX), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)
     lora_rank:int = setting(16, '05_finetune', 'rank r of the adapters')
     lora_alpha:float = setting(32.0, '05_finetune', 'adapter scale α (the update is α/r·BA)')
     lora_dropout:float = setting(0.05, '05_finetune', "dropout on the adapters' input", '[0, 1)')
@@ -231,6 +253,7 @@ def get_config(profile:str='smoke', data:str='simulated', **overrides) -> Config
         raise ValueError(f"config parameters 'canary_count' × sum('canary_repeats') = {rows} canary admissions cannot all train a model of 'ft_train_records' = {get('ft_train_records')}")
     if off := [e for e in get('frontier_sweep') if e not in get('dpsyn_sweep')]:
         raise ValueError(f"config parameter 'frontier_sweep' has ε {off} not in 'dpsyn_sweep' {get('dpsyn_sweep')}: the dp-synthetic models train on the sweep's MST releases")
+    if get('ft_precision') == 'auto': kw['ft_precision'] = resolve_precision('auto')  # the run's precision, in its cache keys and logs
     return Config(profile=profile, data=str(data), **kw)
 
 # %% ../nbs/00_core.ipynb #5a94dd47

@@ -1,17 +1,32 @@
 "Every notebook's own tests (its `test_eq`/`test_fail` cells) pass under nbdev_test."
-import subprocess, sys
+import os, subprocess, sys
 from pathlib import Path
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_killing_group
 
 NOTEBOOKS = sorted(p.name for p in (ROOT/'nbs').glob('[0-9]*.ipynb'))
 
 def test_there_are_notebooks(): assert {'00_core.ipynb', '01_preprocess.ipynb'} <= set(NOTEBOOKS)
 
+NOTEBOOK_TIMEOUT_S = 900
+
+def test_timeout_kills_the_workers_too(tmp_path):
+    "A command past its time is killed with the processes it started (a stage's workers), not only itself."
+    pidfile = tmp_path/'child.pid'
+    script = f"import subprocess, sys, time; c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); open({str(pidfile)!r}, 'w').write(str(c.pid)); time.sleep(60)"
+    with pytest.raises(pytest.fail.Exception, match='killed with its worker processes'): run_killing_group([sys.executable, '-c', script], tmp_path, 3)
+    child = int(pidfile.read_text())
+    import time
+    for _ in range(50):
+        try: os.kill(child, 0)
+        except ProcessLookupError: break
+        time.sleep(0.1)
+    else: pytest.fail(f'the child process {child} outlived the timeout')
+
 @pytest.mark.parametrize('nb', NOTEBOOKS)
 def test_notebook(nb):
     exe = Path(sys.executable).parent/'nbdev_test'
-    r = subprocess.run([str(exe), '--path', nb, '--do_print'], cwd=ROOT/'nbs', capture_output=True, text=True, timeout=900)
+    r = run_killing_group([str(exe), '--path', nb, '--do_print'], ROOT/'nbs', NOTEBOOK_TIMEOUT_S)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
 
 def test_library_matches_notebooks(tmp_path):

@@ -1,15 +1,14 @@
 "papermill runs the stage notebooks (01 to 08) with injected parameters on the real demo, as `make reproduce` does."
 import json, os, subprocess, sys
 from pathlib import Path
-from conftest import ROOT
+from conftest import ROOT, run_killing_group
 
 def _papermill(nb, out, root, data, env=None):
     "Run stage notebook `nb` with papermill into `out`, with PPGENAI_ROOT=`root`, no hash key unless `env` gives one."
     pm = Path(sys.executable).parent/'papermill'
     base = {k: v for k, v in os.environ.items() if k not in ('PPGENAI_HASH_KEY', 'PPGENAI_HASH_KEY_FILE')}
-    return subprocess.run([str(pm), '--no-progress-bar', '-k', 'python3', '--cwd', str(ROOT/'nbs'), '-r', 'profile', 'smoke', '-r', 'data', str(data),
-                           str(ROOT/'nbs'/nb), str(out)], capture_output=True, text=True, timeout=600,
-                          env={**base, 'PPGENAI_ROOT': str(root), **(env or {})})
+    return run_killing_group([str(pm), '--no-progress-bar', '-k', 'python3', '--cwd', str(ROOT/'nbs'), '-r', 'profile', 'smoke', '-r', 'data', str(data),
+                              str(ROOT/'nbs'/nb), str(out)], ROOT, 600, env={**base, 'PPGENAI_ROOT': str(root), **(env or {})})
 
 def test_papermill_runs_the_stages_on_the_demo(tmp_path, demo_dir):
     out = tmp_path/'01_preprocess.ipynb'

@@ -8,7 +8,8 @@ import copy
 import numpy as np
 import pandas as pd
 import torch
-from ..llm.model import encode_chat, autocast
+import hashlib
+from ..llm.model import encode_chat, autocast, above_prefix, PrefixCache
 from .metrics import attack_metrics
 from ..bootstrap import bootstrap_ci
 
@@ -89,8 +90,36 @@ def uniform_exposure(n:int) -> float:
     return float(np.log2(n + 1) - np.log2(np.arange(1, n + 2)).mean())
 
 # %% ../../nbs/06d_canaries.ipynb #6314d28c
-def secret_stats(model, tok, messages, responses, max_length:int=1024, batch_size:int=16) -> list:
-    "Per response, the log-probability of each of its tokens within `max_length` after the prompt of `messages`, under `model`: the prompt runs once and its keys and values serve every response."
+def _response_chunks(enc:list, n_prompt:int, batch_size:int, pad_id:int, device) -> list:
+    "(token ids, attention mask over prompt and response) of each batch of the responses of `enc` (past their `n_prompt` prompt tokens)."
+    out = []
+    for start in range(0, len(enc), batch_size):
+        chunk = [e['input_ids'][n_prompt:] for e in enc[start:start + batch_size]]
+        lengths = torch.tensor([len(c) for c in chunk], device=device)
+        ids = torch.full((len(chunk), int(lengths.max())), pad_id, dtype=torch.long, device=device)
+        for i, c in enumerate(chunk): ids[i, :len(c)] = torch.tensor(c, device=device)
+        att = torch.cat([torch.ones(len(chunk), n_prompt, dtype=torch.long, device=device),
+                         (torch.arange(ids.shape[1], device=device)[None] < lengths[:, None]).long()], 1)
+        out.append((ids, att))
+    return out
+
+def _shared_states(model, prefix:PrefixCache, prompt:list, chunks:list, device) -> tuple:
+    "(keys and values of the shared layers for the prompt, the prompt's states after them, each chunk's responses' states after them): a function of the shared layers alone, kept in `prefix`."
+    def compute():
+        from transformers import DynamicCache
+        cache = DynamicCache()
+        h_prompt = prefix.run_shared(model, input_ids=torch.tensor([prompt], device=device), past_key_values=cache, use_cache=True)
+        h_resp = []
+        for ids, att in chunks:
+            kv = copy.deepcopy(cache); kv.batch_repeat_interleave(len(ids))
+            h_resp.append(prefix.run_shared(model, input_ids=ids, attention_mask=att, past_key_values=kv, use_cache=True))
+        return cache, h_prompt, h_resp
+    h = hashlib.sha256(np.asarray(prompt, np.int64).tobytes())
+    for ids, att in chunks: h.update(str(tuple(ids.shape)).encode() + ids.cpu().numpy().tobytes() + att.cpu().numpy().tobytes())
+    return prefix.remember(model, 'canary:' + h.hexdigest(), compute)
+
+def secret_stats(model, tok, messages, responses, max_length:int=1024, batch_size:int=16, prefix:PrefixCache|None=None) -> list:
+    "Per response, the log-probability of each of its tokens within `max_length` after the prompt of `messages`, under `model`: the prompt runs once and its keys and values serve every response; with a `prefix` that applies, the shared bottom layers run once for every model that shares them."
     prompt_msgs = [m for m in messages if m['role'] != 'assistant']
     enc = [encode_chat(tok, [*prompt_msgs, dict(role='assistant', content=r)], max_length) for r in responses]
     if not enc: return []
@@ -98,31 +127,35 @@ def secret_stats(model, tok, messages, responses, max_length:int=1024, batch_siz
     if n_prompt >= max_length: raise ValueError(f"the prompt fills max_length={max_length}: no response token to score")
     if any(e['input_ids'][:n_prompt] != prompt for e in enc): raise ValueError("the responses do not share the prompt's tokens (this chat template merges them)")
     device, was_training, out = next(model.parameters()).device, model.training, []
+    chunks = _response_chunks(enc, n_prompt, batch_size, tok.pad_token_id, device)
+    shared = prefix is not None and prefix.applies(model)
     model.eval()
     with torch.no_grad(), autocast(model):
-        res = model(input_ids=torch.tensor([prompt], device=device), use_cache=True)
+        if shared:  # the layers above the shared ones: the prompt's keys and values there, then the shared layers' cache beneath them
+            from transformers import DynamicCache
+            bottom, h_prompt, h_resp = _shared_states(model, prefix, prompt, chunks, device)
+            cache = DynamicCache()
+            res = above_prefix(model, prefix, h_prompt, past_key_values=cache, use_cache=True)
+            for i in range(prefix.layer): cache.layers[i] = copy.deepcopy(bottom.layers[i])
+        else: res = model(input_ids=torch.tensor([prompt], device=device), use_cache=True)
         first, cache = torch.log_softmax(res.logits[0, -1].float(), -1), res.past_key_values  # `first` predicts every response's first token
-        for start in range(0, len(enc), batch_size):
-            chunk = [e['input_ids'][n_prompt:] for e in enc[start:start + batch_size]]
-            lengths = torch.tensor([len(c) for c in chunk], device=device)
-            ids = torch.full((len(chunk), int(lengths.max())), tok.pad_token_id, dtype=torch.long, device=device)
-            for i, c in enumerate(chunk): ids[i, :len(c)] = torch.tensor(c, device=device)
-            att = torch.cat([torch.ones(len(chunk), n_prompt, dtype=torch.long, device=device),
-                             (torch.arange(ids.shape[1], device=device)[None] < lengths[:, None]).long()], 1)
-            kv = copy.deepcopy(cache); kv.batch_repeat_interleave(len(chunk))
-            logits = model(input_ids=ids, attention_mask=att, past_key_values=kv, use_cache=True).logits[:, :-1]  # position j predicts token j + 1
+        for j, (ids, att) in enumerate(chunks):
+            kv = copy.deepcopy(cache); kv.batch_repeat_interleave(len(ids))
+            kw = dict(attention_mask=att, past_key_values=kv, use_cache=True)
+            logits = (above_prefix(model, prefix, h_resp[j], **kw) if shared else model(input_ids=ids, **kw)).logits[:, :-1]  # position j predicts token j + 1
             logp = torch.log_softmax(logits.float(), -1).gather(-1, ids[:, 1:, None]).squeeze(-1).cpu().numpy()
-            out += [np.concatenate([[float(first[c[0]])], logp[i, :len(c) - 1]]) for i, c in enumerate(chunk)]
+            lengths = att[:, n_prompt:].sum(1).tolist()
+            out += [np.concatenate([[float(first[int(ids[i, 0])])], logp[i, :n - 1]]) for i, n in enumerate(lengths)]
     model.train(was_training)
     return out
 
 # %% ../../nbs/06d_canaries.ipynb #599d0ce3
-def canary_exposures(model, tok, conversations, candidates, max_length:int=1024, batch_size:int=16) -> pd.DataFrame:
-    "One row per canary — `conversations` its messages (the secret as the response), `candidates` its alternative responses — with the secret's and the candidates' mean token log-probability, its rank, exposure, fitted exposure and z-score."
+def canary_exposures(model, tok, conversations, candidates, max_length:int=1024, batch_size:int=16, prefix:PrefixCache|None=None) -> pd.DataFrame:
+    "One row per canary — `conversations` its messages (the secret as the response), `candidates` its alternative responses — with the secret's and the candidates' mean token log-probability, its rank, exposure, fitted exposure and z-score (`prefix`: the shared layers' cache)."
     if len(conversations) != len(candidates): raise ValueError(f"{len(candidates)} candidate lists for {len(conversations)} canaries")
     rows = []
     for conv, cands in zip(conversations, candidates):
-        st = secret_stats(model, tok, conv, [conv[-1]['content'], *cands], max_length, batch_size)
+        st = secret_stats(model, tok, conv, [conv[-1]['content'], *cands], max_length, batch_size, prefix)
         score = np.array([s.mean() for s in st])
         c = score[1:]
         rows.append(dict(secret_logp=score[0], candidates_mean=c.mean(), candidates_sd=c.std(ddof=1), rank=int(1 + (c >= score[0]).sum()),

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from ..core import atomic_dir, write_json, FT_PRECISIONS
+from ..core import atomic_dir, write_json, FT_PRECISIONS, resolve_precision
 from ..mimic.hosp import sha256_file
 
 # %% auto #0
 __all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'CHAT_TEMPLATE_KWARGS',
            'PREFIX_ARCHITECTURES', 'BaseModelError', 'shipped_gguf', 'export_gguf', 'resolve_base_model',
            'default_device', 'load_base_model', 'unwrap', 'autocast', 'release_memory', 'prompt_ids', 'encode_chat',
-           'collate', 'decoder_stack', 'adapted_from', 'PrefixCache', 'response_logits', 'response_token_nll',
-           'score_encoded', 'score_responses', 'generate']
+           'collate', 'decoder_stack', 'adapted_from', 'PrefixCache', 'above_prefix', 'response_logits',
+           'response_token_nll', 'score_encoded', 'score_responses', 'generate']
 
 # %% ../../nbs/05a_llm.ipynb #d86fd1da
 SMOLLM2 = 'smollm2-135m-instruct'  # the name of the CPU base model in `Config.base_model`
@@ -82,7 +82,7 @@ def default_device() -> str: return 'cuda' if torch.cuda.is_available() else 'cp
 def load_base_model(ref:str, precision:str='fp32', device:str|None=None, gradient_checkpointing:bool=False) -> tuple:
     "(model, tokenizer) from the folder or hub id `ref`, in `precision` (one of FT_PRECISIONS), on `device`."
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    if precision not in FT_PRECISIONS: raise ValueError(f"precision must be one of {FT_PRECISIONS}, got {precision!r}")
+    precision = resolve_precision(precision)  # 'auto': bf16 products where they are native here, else fp32
     device = device or default_device()
     kw = dict(dtype=torch.bfloat16 if precision in ('bf16', '4bit') else torch.float32)
     if precision == '4bit':
@@ -194,41 +194,58 @@ class PrefixCache:
             h.update(p.detach().contiguous().view(torch.uint8).cpu().numpy().tobytes())
         return h.hexdigest()
 
-    def hidden(self, model, batch:dict) -> torch.Tensor:
-        "The hidden states of `batch` after the shared layers of `model`: computed and kept the first time, read back after."
+    def check(self, model):
+        "Raise unless `model` shares the bottom `layer` layers with the models the cache was filled by (the same weights and precision)."
         if not self.applies(model): raise ValueError(f"this model does not share the bottom {self.layer} layers (another architecture, or adapters below layer {self.layer})")
         key = self._seen.get(model) or self._seen.setdefault(model, self._hash(model))
         if self.weights is None: self.weights = key
         elif key != self.weights: raise ValueError("this model's shared layers differ from those the PrefixCache was filled with (another base model or precision)")
-        ids, att = batch['input_ids'], batch['attention_mask']
-        bkey = hashlib.sha256(str(tuple(ids.shape)).encode() + ids.cpu().numpy().tobytes() + att.cpu().numpy().tobytes()).hexdigest()
-        if bkey in self.states:
+
+    def remember(self, model, key:str, compute):
+        "What `compute()` (a function of `model`'s shared layers alone) returns, kept under `key`: computed the first time, read back after."
+        self.check(model)
+        if key in self.states:
             self.hits += 1
-            return self.states[bkey]
+            return self.states[key]
+        self.states[key] = compute()
+        return self.states[key]
+
+    def run_shared(self, model, **inputs) -> torch.Tensor:
+        "The hidden states after the shared layers of `model(**inputs)`, the layers above them not run (a `past_key_values` cache in `inputs` gets the shared layers' keys and values); not kept."
         got = {}
         def grab(module, args, output):
             got['h'] = output[0] if isinstance(output, tuple) else output
             raise _Stop
         hook = decoder_stack(model).layers[self.layer - 1].register_forward_hook(grab)
         try:
-            with torch.no_grad(), autocast(model): model(input_ids=ids, attention_mask=att, use_cache=False)
+            with torch.no_grad(), autocast(model): model(**inputs)
         except _Stop: pass
         finally: hook.remove()
-        self.states[bkey] = got['h'].detach()
-        return self.states[bkey]
+        return got['h'].detach()
+
+    def hidden(self, model, batch:dict) -> torch.Tensor:
+        "The hidden states of `batch` after the shared layers of `model`: computed and kept the first time, read back after."
+        ids, att = batch['input_ids'], batch['attention_mask']
+        bkey = hashlib.sha256(str(tuple(ids.shape)).encode() + ids.cpu().numpy().tobytes() + att.cpu().numpy().tobytes()).hexdigest()
+        return self.remember(model, bkey, lambda: self.run_shared(model, input_ids=ids, attention_mask=att, use_cache=False))
 
 # %% ../../nbs/05a_llm.ipynb #0acdc444
+def above_prefix(model, prefix:PrefixCache, hidden:torch.Tensor, **inputs):
+    "The output of `model` (under its autocast) run from `hidden`, states after the shared layers of `prefix`, through the layers above them only (`inputs`: the rest of the model's arguments)."
+    prefix.check(model)
+    dec = decoder_stack(model)
+    layers = dec.layers
+    dec.layers = torch.nn.ModuleList(list(layers)[prefix.layer:])  # the layers above the shared ones, for this call (each keeps its index into a key-value cache)
+    try:
+        with autocast(model): return model(inputs_embeds=hidden, **inputs)
+    finally: dec.layers = layers
+
 def response_logits(model, batch:dict, pos:torch.Tensor, prefix:PrefixCache|None=None) -> torch.Tensor:
     "Logits of `model` at positions `pos` of `batch`, under its autocast; the shared bottom layers read from `prefix` where it applies and no gradient is taken."
     kw = dict(attention_mask=batch['attention_mask'], logits_to_keep=pos, use_cache=False)
     if prefix is None or torch.is_grad_enabled() or not prefix.applies(model):
         with autocast(model): return model(input_ids=batch['input_ids'], **kw).logits
-    h, dec = prefix.hidden(model, batch), decoder_stack(model)
-    layers = dec.layers
-    dec.layers = torch.nn.ModuleList(list(layers)[prefix.layer:])  # the layers above the shared ones, for this call
-    try:
-        with autocast(model): return model(inputs_embeds=h, **kw).logits
-    finally: dec.layers = layers
+    return above_prefix(model, prefix, prefix.hidden(model, batch), **kw).logits
 
 # %% ../../nbs/05a_llm.ipynb #d24825c4
 def response_token_nll(model, batch:dict, prefix:PrefixCache|None=None) -> tuple:

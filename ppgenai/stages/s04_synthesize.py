@@ -4,7 +4,9 @@
 
 # %% ../../nbs/04_synthesize.ipynb #8a3d103e
 from __future__ import annotations
+import copy, functools
 from pathlib import Path
+import torch
 import numpy as np
 import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, stage_timer, data_source_description, seed_everything
@@ -15,10 +17,11 @@ from ..synth.diffusion import DiffusionSynthesizer
 from ..synth.mst import MSTSynthesizer
 from ..privacy.dp import bound_contributions
 from ..synth.fidelity import fidelity_report, detection_auc, tstr, marginal_similarity
+from ..workers import run_jobs
 
 # %% auto #0
-__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'evaluate_synthetic', 'drop_empty', 'synthesis_view', 'sweep_release',
-           'dp_table_sweep', 'run_synthesize', 'synthetic_quality_figure']
+__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'SYNTH_JOB_GB', 'evaluate_synthetic', 'drop_empty', 'synthesis_view',
+           'sweep_release', 'dp_table_sweep', 'synth_job', 'run_synthesize', 'synthetic_quality_figure']
 
 # %% ../../nbs/04_synthesize.ipynb #faab2757
 def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -54,13 +57,13 @@ def sweep_release(cfg:Config, epsilon:float) -> str:
     "The file, in stage 04's folder, of the MST release at ε per patient `epsilon` of the sweep (at `dpsyn_epsilon`: the dp-synthetic release itself)."
     return 'mst/synthetic.parquet' if float(epsilon) == cfg.dpsyn_epsilon else f'mst_sweep/eps{float(epsilon):g}/synthetic.parquet'
 
-def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, fitted:dict|None=None, out:Path|None=None) -> list:
-    "Rows of the sweep: MST and the DP-parameters Bayesian network at each ε per patient of `cfg.dpsyn_sweep`, scored with the `reference` encoder; `fitted` maps ε to an MST already fitted on `train`; each MST release (with its ledger) saved under `out` at `sweep_release`."
+def dp_table_sweep(cfg:Config, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, fitted:dict|None=None, out:Path|None=None, epsilons=None) -> list:
+    "Rows of the sweep: MST and the DP-parameters Bayesian network at each ε per patient of `epsilons` (default `cfg.dpsyn_sweep`), scored with the `reference` encoder; `fitted` maps ε to an MST already fitted on `train`; each MST release (with its ledger) saved under `out` at `sweep_release`."
     m = cfg.dp_max_admissions
     bounded, _ = bound_contributions(train, 'subject_id', m, seed=cfg.seed, name='training admissions')
     real = train[~train.canary] if 'canary' in train else train  # fidelity against the real patients; the generators also saw the canaries
     rows = []
-    for eps in cfg.dpsyn_sweep:
+    for eps in (cfg.dpsyn_sweep if epsilons is None else epsilons):
         gens = (('mst', lambda: (fitted or {}).get(eps) or _mst(cfg, eps).fit(train)),
                 ('bayesnet-dp-parameters', lambda: BayesNetSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), method=cfg.bn_method,
                                                                         max_indegree=cfg.bn_max_indegree, dp_epsilon=eps/m).fit(bounded)))
@@ -91,81 +94,85 @@ def _diffusion(cfg:Config, denoiser:str) -> DiffusionSynthesizer:
 SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=('seed', *settings_of('privacy'), *settings_of('04_synthesize')),
                     inputs=(PREPROCESS_STAGE,), outputs=SYNTH_OUTPUTS)
 
+
+# %% ../../nbs/04_synthesize.ipynb #524fa607
+SYNTH_JOB_GB = 3.0  # the most memory one job of stage 04 takes (fit, sample and evaluation of one generator, demo profile)
+
+def synth_job(cfg:Config, name:str, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, out:Path) -> dict:
+    "One generator of stage 04 — 'bayesnet', 'diffusion', 'diffusion_<denoiser>_ablation', 'mst' (with the sweep's rows at `dpsyn_epsilon`) or 'sweep <ε>' (the sweep's rows at ε) — fitted on `train`, sampled, saved under `out` and scored with the `reference` encoder: its part of the report. Seeded by itself, so the jobs can run in any order, in any process."
+    seed_everything(cfg.seed)
+    real = train[~train.canary].reset_index(drop=True)  # every generator fits the training split with its canaries; fidelity is measured on the real patients
+    meta = dict(profile=cfg.profile, data=cfg.source_tag)
+    if name.startswith('sweep '):
+        eps = float(name.split()[1])
+        with stage_timer(f'04_dp_sweep_eps{eps:g}', cfg.ledger_path, **meta): return dict(dp_sweep=dp_table_sweep(cfg, train, test, reference, out=out, epsilons=(eps,)))
+    d = out/name
+    with stage_timer(f'04_{name}', cfg.ledger_path, **meta) as rec:
+        if name == 'bayesnet':
+            gen = BayesNetSynthesizer(copy.deepcopy(reference), method=cfg.bn_method, max_indegree=cfg.bn_max_indegree, dp_epsilon=cfg.bn_dp_epsilon).fit(train)
+            syn, dropped = drop_empty(gen.sample(len(train), seed=cfg.seed))
+        elif name == 'mst':
+            gen = _mst(cfg, cfg.dpsyn_epsilon).fit(train)
+            syn, dropped = drop_empty(gen.sample(None, seed=cfg.seed))  # as many rows as MST estimates (a DP count), not len(train)
+        else:
+            denoiser = cfg.diffusion_denoiser if name == 'diffusion' else name.split('_')[1]
+            gen = _diffusion(cfg, denoiser).fit(train)
+            syn, dropped = drop_empty(gen.sample(len(train), seed=cfg.seed))
+        gen.save(d)
+        syn.to_parquet(d/'synthetic.parquet', index=False)
+        if name == 'bayesnet' and gen.ledger: gen.ledger.save(d/'ledger.json')  # MST saves its own
+        rec['rows_in'], rec['rows_out'] = len(train), len(syn)
+    common = dict(records=len(syn), dropped_without_medication=dropped, fit_s=round(gen.timings['fit_s'], 2), threads=torch.get_num_threads())
+    if name == 'mst' and len(syn) < 2:  # DP at this ε on this few patients keeps no medication: the honest release is empty, and no model is trained on it
+        evaluation = dict(empty=f"MST at dpsyn_epsilon={cfg.dpsyn_epsilon:g} on {train.subject_id.nunique()} patients kept no medication in its DP vocabulary "
+                                f"(threshold {gen.report['vocabularies'][2]['threshold']:.0f} patients): no admission to release",
+                          fidelity=dict(fidelity_rate=None), detection_auc=None, tstr_mean_gap_points=None)
+    else: evaluation = evaluate_synthetic(reference, real, test, syn, seed=cfg.seed)  # the reference encoder: every release scored on the same columns
+    write_json(evaluation, d/'evaluation.json')
+    scores = dict(fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'], tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
+    if name == 'bayesnet':
+        return dict(generator=common | dict(edges=len(gen.edges), columns=len(gen.columns), method=cfg.bn_method, dp_epsilon=cfg.bn_dp_epsilon) | scores)
+    if name == 'mst':
+        eps, delta = gen.ledger.spent
+        part = common | dict(epsilon_per_patient=eps, delta=delta, unit='patient', max_admissions_per_patient=cfg.dp_max_admissions, dp_scope=DP_SCOPE['mst'],
+                             edges=len(gen.edges), vocabulary={v['field']: v['chosen'] for v in gen.report['vocabularies']}) | scores
+        if 'empty' in evaluation: part['empty'] = evaluation['empty']
+        sweep = dp_table_sweep(cfg, train, test, reference, fitted={cfg.dpsyn_epsilon: gen}, out=out, epsilons=(cfg.dpsyn_epsilon,)) if cfg.dpsyn_epsilon in cfg.dpsyn_sweep else []
+        return dict(generator=part, dp_sweep=sweep)
+    return dict(generator=common | dict(denoiser=gen.settings['denoiser'], schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps, temperature=cfg.diffusion_temperature,
+                                        train_steps=cfg.diffusion_train_steps, final_loss=float(np.mean(gen.losses[-100:]))) | scores)
+
+
+# %% ../../nbs/04_synthesize.ipynb #9535837b
 def run_synthesize(cfg:Config, force:bool=False) -> dict:
-    "Run stage 04 for `cfg` (or reuse its cached result); return the stage report."
+    "Run stage 04 for `cfg` (or reuse its cached result); return the stage report. Each generator is a job of `synth_job`, `cfg.workers` at a time."
     src = PREPROCESS_STAGE.output(cfg, 'admissions.parquet')
     out, fp = SYNTH_STAGE.dir(cfg), SYNTH_STAGE.key(cfg)
     if (done := SYNTH_STAGE.cached_report(cfg, fp, force=force)) is not None: return done
     seed_everything(cfg.seed)
     adm = pd.read_parquet(src)
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
-    real = train[~train.canary].reset_index(drop=True)  # every generator fits the training split with its canaries; fidelity is measured on the real patients
-    meta = dict(profile=cfg.profile, data=cfg.source_tag)
     if cfg.dpsyn_delta > 1/train.subject_id.nunique():
         raise ValueError(f"dpsyn_delta={cfg.dpsyn_delta:g} is more than 1/patients = 1/{train.subject_id.nunique()}: choose a smaller δ")
+    reference = AdmissionsEncoder(top_k=cfg.synth_top_k).fit(train)  # the non-private top-K vocabularies: the Bayesian network's encoder, and the one every release is scored with
+    ablation = 'mlp' if cfg.diffusion_denoiser == 'unet' else 'unet'
+    names = ['diffusion', f'diffusion_{ablation}_ablation', 'bayesnet', *(f'sweep {e:g}' for e in cfg.dpsyn_sweep if e != cfg.dpsyn_epsilon), 'mst']  # the longest first
     report = dict(stage='04_synthesize', source=data_source_description(cfg), records_train=len(train), canary_rows=int(train.canary.sum()), records_test=len(test), generators={})
     with atomic_dir(out) as tmp:
-        with stage_timer('04_bayesnet', cfg.ledger_path, **meta) as rec:
-            bn = BayesNetSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), method=cfg.bn_method, max_indegree=cfg.bn_max_indegree,
-                                     dp_epsilon=cfg.bn_dp_epsilon).fit(train)
-            syn, dropped = drop_empty(bn.sample(len(train), seed=cfg.seed))
-            d = tmp/'bayesnet'
-            bn.save(d)
-            syn.to_parquet(d/'synthetic.parquet', index=False)
-            if bn.ledger: bn.ledger.save(d/'ledger.json')
-            rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-        evaluation = evaluate_synthetic(bn.encoder, real, test, syn, seed=cfg.seed)
-        write_json(evaluation, d/'evaluation.json')
-        report['generators']['bayesnet'] = dict(records=len(syn), dropped_without_medication=dropped, edges=len(bn.edges), columns=len(bn.columns),
-                                                method=cfg.bn_method, dp_epsilon=cfg.bn_dp_epsilon, fit_s=round(bn.timings['fit_s'], 2),
-                                                fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
-                                                tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
-        view, dropped = synthesis_view(bn.encoder, train)  # the raw-topk control's records: real, in the synthesis vocabulary
+        parts = run_jobs({n: functools.partial(synth_job, cfg, n, train, test, reference, tmp) for n in names}, cfg.workers, memory_gb=SYNTH_JOB_GB)
+        report['generators'] = {n: parts[n]['generator'] for n in ('bayesnet', 'diffusion', f'diffusion_{ablation}_ablation', 'mst')}
+        rows = [r for n in names for r in parts[n].get('dp_sweep', [])]
+        report['dp_sweep'] = sorted(rows, key=lambda r: (list(cfg.dpsyn_sweep).index(r['epsilon_per_patient']), list(DP_SCOPE).index(r['generator'])))
+        view, dropped = synthesis_view(reference, train)  # the raw-topk control's records: real, in the synthesis vocabulary
         (tmp/'raw_topk').mkdir()
         view.to_parquet(tmp/'raw_topk'/'released.parquet', index=False)
         report['raw_topk'] = dict(records=len(view), dropped_without_medication=dropped, top_k=cfg.synth_top_k, role='control: never released',
                                   medications_kept=float(view.n_medications.sum()/max(1, train.n_medications.sum())))
-        ablation = 'mlp' if cfg.diffusion_denoiser == 'unet' else 'unet'
-        for name, denoiser in (('diffusion', cfg.diffusion_denoiser), (f'diffusion_{ablation}_ablation', ablation)):
-            with stage_timer(f'04_{name}', cfg.ledger_path, **meta) as rec:
-                dm = _diffusion(cfg, denoiser).fit(train)
-                syn, dropped = drop_empty(dm.sample(len(train), seed=cfg.seed))
-                d = tmp/name
-                dm.save(d)
-                syn.to_parquet(d/'synthetic.parquet', index=False)
-                rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-            evaluation = evaluate_synthetic(dm.encoder, real, test, syn, seed=cfg.seed)
-            write_json(evaluation, d/'evaluation.json')
-            report['generators'][name] = dict(records=len(syn), dropped_without_medication=dropped, denoiser=denoiser, schedule=cfg.diffusion_schedule,
-                                              steps=cfg.diffusion_steps, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps,
-                                              final_loss=float(np.mean(dm.losses[-100:])), fit_s=round(dm.timings['fit_s'], 2),
-                                              fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
-                                              tstr_mean_gap_points=evaluation['tstr_mean_gap_points'])
-        with stage_timer('04_mst', cfg.ledger_path, **meta) as rec:
-            mst = _mst(cfg, cfg.dpsyn_epsilon).fit(train)
-            syn, dropped = drop_empty(mst.sample(None, seed=cfg.seed))  # as many rows as MST estimates (a DP count), not len(train)
-            d = tmp/'mst'
-            mst.save(d)
-            syn.to_parquet(d/'synthetic.parquet', index=False)
-            rec['rows_in'], rec['rows_out'] = len(train), len(syn)
-        if len(syn) >= 2: evaluation = evaluate_synthetic(bn.encoder, real, test, syn, seed=cfg.seed)  # the reference encoder: the same columns as the others
-        else:  # DP at this ε on this few patients keeps no medication: the honest release is empty, and no model is trained on it
-            evaluation = dict(empty=f"MST at dpsyn_epsilon={cfg.dpsyn_epsilon:g} on {train.subject_id.nunique()} patients kept no medication in its DP vocabulary "
-                                    f"(threshold {mst.report['vocabularies'][2]['threshold']:.0f} patients): no admission to release",
-                              fidelity=dict(fidelity_rate=None), detection_auc=None, tstr_mean_gap_points=None)
-        write_json(evaluation, d/'evaluation.json')
-        eps, delta = mst.ledger.spent
-        report['generators']['mst'] = dict(records=len(syn), dropped_without_medication=dropped, epsilon_per_patient=eps, delta=delta, unit='patient',
-                                           max_admissions_per_patient=cfg.dp_max_admissions, dp_scope=DP_SCOPE['mst'], edges=len(mst.edges),
-                                           vocabulary={v['field']: v['chosen'] for v in mst.report['vocabularies']}, fit_s=round(mst.timings['fit_s'], 2),
-                                           fidelity_rate=evaluation['fidelity']['fidelity_rate'], detection_auc=evaluation['detection_auc'],
-                                           tstr_mean_gap_points=evaluation['tstr_mean_gap_points'], **({'empty': evaluation['empty']} if 'empty' in evaluation else {}))
-        with stage_timer('04_dp_sweep', cfg.ledger_path, **meta):
-            report['dp_sweep'] = dp_table_sweep(cfg, train, test, bn.encoder, fitted={cfg.dpsyn_epsilon: mst}, out=tmp)
         write_json(report['dp_sweep'], tmp/'dp_sweep.json')
         write_json(report, tmp/'report.json')
     SYNTH_STAGE.mark_done(cfg, fp)
     return report | dict(cached=False)
+
 
 # %% ../../nbs/04_synthesize.ipynb #22e1a079
 def synthetic_quality_figure(evaluation:dict, name:str, source:str):

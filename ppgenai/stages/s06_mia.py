@@ -142,15 +142,15 @@ def canary_candidates(cfg:Config, canaries:pd.DataFrame) -> list:
     return [[admission_response(dict(medications=c)) for c in candidate_secrets(vocab, len(s), cfg.canary_candidates, seed=cfg.seed*100_003 + int(i), exclude=[list(s)])]
             for i, s in zip(canaries.canary_id, canaries.medications)]
 
-def canary_scores(cfg:Config, name:str, model_fp:str, load, convs:list, candidates:list, force:bool=False) -> pd.DataFrame:
-    "Per canary, its secret's exposure among its `candidates` under the model `load()` returns (cached as `canary_scores/name` under `model_fp`)."
+def canary_scores(cfg:Config, name:str, model_fp:str, load, convs:list, candidates:list, force:bool=False, prefix:PrefixCache|None=None) -> pd.DataFrame:
+    "Per canary, its secret's exposure among its `candidates` under the model `load()` returns (cached as `canary_scores/name` under `model_fp`; `prefix`: the shared layers' cache)."
     sub = f'canary_scores/{name}'
     path = MIA_STAGE.dir(cfg)/sub/'scores.parquet'
     fp = MIA_STAGE.key(cfg, 'canaries', model_fp, cfg.ft_max_length, [c[1]['content'] + c[-1]['content'] for c in convs], candidates, inputs=(), settings=())
     if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=('scores.parquet',)): return pd.read_parquet(path)
     with MIA_STAGE.timer(cfg, f'canaries_{name}') as rec:
         model, tok = load()
-        scores = canary_exposures(model, tok, convs, candidates, cfg.ft_max_length, batch_size=1 + max(map(len, candidates), default=15))  # a canary's secret and candidates in one batch
+        scores = canary_exposures(model, tok, convs, candidates, cfg.ft_max_length, batch_size=1 + max(map(len, candidates), default=15), prefix=prefix)  # a canary's secret and candidates in one batch
         rec['rows_in'] = len(convs)
     with atomic_write(path, 'wb') as f: scores.to_parquet(f, index=False)
     MIA_STAGE.mark_done(cfg, fp, sub=sub, canaries=len(convs), wall_s=rec['wall_s'])
@@ -349,7 +349,7 @@ def score_models(cfg:Config, variants, names, convs:list, can_convs:list, candid
             if not held: held.append(load())
             return held[0]
         stats[name] = model_stats(cfg, name, fp, once, convs, force, prefix)
-        if name != 'reference' and len(can_convs): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, candidates, force)
+        if name != 'reference' and len(can_convs): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, candidates, force, prefix)
         held.clear(); release_memory()
     return dict(stats=stats, canaries=can_scores)
 
