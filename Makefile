@@ -91,6 +91,7 @@ gpu-bundle: $(VENV)/.installed
 	$(PY) -c "from ppgenai.llm.gpucheck import gpu_bundle; print(gpu_bundle('.gpu'))"
 
 bench: $(VENV)/.installed
+	$(PY) tests/benchmarks/bench_precision.py
 	$(PY) tests/benchmarks/bench_preprocess.py
 	$(PY) tests/benchmarks/bench_privacy.py
 	$(PY) tests/benchmarks/bench_synth.py
