@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from ..core import atomic_dir, write_json, FT_PRECISIONS, resolve_precision
+from ..core import atomic_dir, write_json, resolve_precision
 from ..mimic.hosp import sha256_file
 
 # %% auto #0
