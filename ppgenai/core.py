@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'project_root', 'setting', 'native_bf16',
+__all__ = ['PROFILES', 'FT_PRECISIONS', 'FT_SETTINGS', 'CHECKS', 'BY_TYPE', 'project_root', 'setting', 'cpu_flags', 'native_bf16',
            'resolve_precision', 'Config', 'settings_of', 'check_setting', 'get_config', 'seed_everything',
            'atomic_path', 'atomic_write', 'atomic_dir', 'write_json', 'read_json', 'fingerprint', 'stage_is_cached',
            'mark_stage_done', 'module_imports', 'module_closure', 'code_fingerprint', 'stage_timer', 'append_ledger',
@@ -59,17 +59,21 @@ def setting(default, stage:str, doc:str, check=None):
     return field(default=default, metadata=dict(stage=stage, doc=doc, check=check))
 
 # %% ../nbs/00_core.ipynb #121dc81f
+def cpu_flags(cpuinfo:str|None=None) -> set:
+    "The first processor's feature flags in `cpuinfo` (the text of /proc/cpuinfo, read when not given); empty where there is none to read."
+    if cpuinfo is None:
+        try: cpuinfo = Path('/proc/cpuinfo').read_text()
+        except OSError: return set()
+    return set(next((l.split(':', 1)[1].split() for l in cpuinfo.splitlines() if l.startswith(('flags', 'Features'))), []))
+
 def native_bf16(cpuinfo:str|None=None) -> bool:
-    "Whether this machine computes bfloat16 products natively: a CUDA GPU that supports them, else a CPU whose flags (`cpuinfo`: the text of /proc/cpuinfo, read when not given) list avx512_bf16 or amx_bf16; False where it cannot tell."
+    "Whether this machine computes bfloat16 products natively: a CUDA GPU that supports them, else a CPU whose flags (`cpu_flags(cpuinfo)`) list avx512_bf16 or amx_bf16; False where it cannot tell."
     if cpuinfo is None:
         import importlib.util
         if importlib.util.find_spec('torch') is not None:
             import torch
             if torch.cuda.is_available(): return bool(torch.cuda.is_bf16_supported())
-        try: cpuinfo = Path('/proc/cpuinfo').read_text()
-        except OSError: return False
-    flags = next((l.split(':', 1)[1].split() for l in cpuinfo.splitlines() if l.startswith(('flags', 'Features'))), [])
-    return bool({'avx512_bf16', 'amx_bf16'} & set(flags))
+    return bool({'avx512_bf16', 'amx_bf16'} & cpu_flags(cpuinfo))
 
 def resolve_precision(precision:str, cpuinfo:str|None=None) -> str:
     "`precision` as it runs here: 'auto' becomes 'bf16-mixed' where `native_bf16`, else 'fp32'; any other of FT_PRECISIONS stays."

@@ -1,5 +1,5 @@
 "Every notebook's own tests (its `test_eq`/`test_fail` cells) pass under nbdev_test."
-import os, subprocess, sys
+import os, subprocess, sys, time
 from pathlib import Path
 import pytest
 from conftest import ROOT, run_killing_group
@@ -16,7 +16,6 @@ def test_timeout_kills_the_workers_too(tmp_path):
     script = f"import subprocess, sys, time; c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); open({str(pidfile)!r}, 'w').write(str(c.pid)); time.sleep(60)"
     with pytest.raises(pytest.fail.Exception, match='killed with its worker processes'): run_killing_group([sys.executable, '-c', script], tmp_path, 3)
     child = int(pidfile.read_text())
-    import time
     for _ in range(50):
         try: os.kill(child, 0)
         except ProcessLookupError: break

@@ -20,12 +20,10 @@ def main(argv=None):
     ap.add_argument('--repeats', type=int, default=1)
     a = ap.parse_args(argv)
     import torch
-    from pathlib import Path
-    from ppgenai.core import get_config, native_bf16, resolve_precision
+    from ppgenai.core import get_config, cpu_flags, native_bf16, resolve_precision
     from ppgenai.llm.model import resolve_base_model, load_base_model, autocast
     torch.set_num_threads(a.threads)
-    try: flags = next(l.split(':', 1)[1].split() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith(('flags', 'Features')))
-    except (OSError, StopIteration): flags = []
+    flags = sorted(cpu_flags())
     print(f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}; flags: "
           f"{' '.join(f for f in flags if f.startswith(('avx512f', 'avx512_bf16', 'amx', 'avx2'))) or '(none of avx2, avx512f, avx512_bf16, amx)'}")
     print(f"native bf16: {native_bf16()} -> ft_precision 'auto' runs as {resolve_precision('auto')!r}")
