@@ -27,7 +27,10 @@ PROFILES = {
                   # check the plumbing at a weak ε, stated in every ledger; the demo profile is the study, at ε = 8
                   dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0), frontier_sweep=(16.0,), workers=2,
                   # DP-SGD draws 4 patients a step, not 8: its two smoke models were the slowest of stage 05 (156 and 176 s of 800 on one AVX2 core)
-                  dpsgd_batch_size=4),
+                  dpsgd_batch_size=4,
+                  # SmolLM2's tokenizer and architecture, 8 narrow blocks, random weights (ppgenai.llm.model.tiny_model): the smoke runs check
+                  # the plumbing of every stage; with SmolLM2 itself make test took 73 min on 2 AVX2 cores, a training step 12x longer
+                  base_model='tiny-random-smollm2'),
     # two single-thread processes, one model each, train, score and generate 1.2-1.4x faster than one process with two threads on 2 cores;
     # answers of at most 96 tokens: the real answers' 99th percentile is 87 (the longest 114) on the simulated cohort, and the fine-tuned
     # models write until the limit, so it sets the cost of generating; the study keeps 128

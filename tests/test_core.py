@@ -41,24 +41,25 @@ def test_seed_everything_seeds_torch():
     seed_everything(7); assert torch.equal(a, torch.rand(3))
 
 def test_a_stage_reruns_when_a_helper_two_imports_away_changes(tmp_path):
-    "Stage 04 imports synth.bayesnet, which imports privacy.dp: editing privacy.dp re-runs stage 04, and not stage 01, which never imports it."
+    "Stage 02 imports privacy.dp, which imports schema: editing schema re-runs stage 02, and not stage 01, which never imports it (stage 02 takes a second; stage 04, which the test ran before, took 150 s)."
     import os, shutil, subprocess, sys
     from conftest import ROOT
-    assert 'ppgenai.privacy.dp' in module_closure('ppgenai.stages.s04_synthesize') and 'ppgenai.privacy.dp' not in module_closure('ppgenai.stages.s01_preprocess')
+    assert 'ppgenai.schema' not in module_imports('ppgenai.stages.s02_dp') and 'ppgenai.schema' in module_imports('ppgenai.privacy.dp')
+    assert 'ppgenai.schema' in module_closure('ppgenai.stages.s02_dp') and 'ppgenai.schema' not in module_closure('ppgenai.stages.s01_preprocess')
     src = tmp_path/'src'
     shutil.copytree(ROOT/'ppgenai', src/'ppgenai', ignore=shutil.ignore_patterns('__pycache__'))
     script = ("import json, ppgenai\nfrom ppgenai.core import get_config\nfrom ppgenai.stages.s01_preprocess import run_preprocess\n"
-              "from ppgenai.stages.s04_synthesize import run_synthesize\n"
-              "cfg = get_config('smoke', n_patients=80, diffusion_steps=5, diffusion_train_steps=5)\n"
-              "print(json.dumps(dict(file=ppgenai.__file__, preprocess=run_preprocess(cfg)['cached'], synthesize=run_synthesize(cfg)['cached'])))")
+              "from ppgenai.stages.s02_dp import run_dp\n"
+              "cfg = get_config('smoke', n_patients=80)\n"
+              "print(json.dumps(dict(file=ppgenai.__file__, preprocess=run_preprocess(cfg)['cached'], dp=run_dp(cfg)['cached'])))")
     def run():
         r = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=600, cwd=tmp_path,
                            env={**os.environ, 'PYTHONPATH': str(src), 'PPGENAI_ROOT': str(tmp_path/'root')})
         assert r.returncode == 0, r.stderr[-3000:]
         return json.loads(r.stdout.strip().splitlines()[-1])
     first = run()
-    assert first['file'].startswith(str(src)) and first == dict(file=first['file'], preprocess=False, synthesize=False)
-    assert run() == dict(file=first['file'], preprocess=True, synthesize=True)  # nothing changed: both cached
-    dp = src/'ppgenai'/'privacy'/'dp.py'
-    dp.write_text(dp.read_text() + '\n# an edit to a module two imports below stage 04\n')
-    assert run() == dict(file=first['file'], preprocess=True, synthesize=False)
+    assert first['file'].startswith(str(src)) and first == dict(file=first['file'], preprocess=False, dp=False)
+    assert run() == dict(file=first['file'], preprocess=True, dp=True)  # nothing changed: both cached
+    schema = src/'ppgenai'/'schema.py'
+    schema.write_text(schema.read_text() + '\n# an edit to a module two imports below stage 02\n')
+    assert run() == dict(file=first['file'], preprocess=True, dp=False)

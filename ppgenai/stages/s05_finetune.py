@@ -156,9 +156,11 @@ def finetune_dpsgd(cfg:Config, base_ref:str, train:pd.DataFrame, progress:bool=T
 
 # %% ../../nbs/05_finetune.ipynb #2beb0289
 def base_identity(base_ref:str) -> str:
-    "What the base model is: the GGUF hash of an export, or the folder / hub id."
+    "What the base model is: the GGUF hash of an exported model, the weights' hash of a built one (the tiny model), or the folder / hub id."
     export = Path(base_ref)/'ppgenai_export.json'
-    return read_json(export)['source_sha256'] if export.exists() else base_ref
+    if not export.exists(): return base_ref
+    e = read_json(export)
+    return e['source_sha256'] if 'source_sha256' in e else e['weights_sha256']
 
 # %% ../../nbs/05_finetune.ipynb #d2348211
 def sample_cases(cfg:Config, n:int=N_SAMPLES) -> pd.DataFrame:
