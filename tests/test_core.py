@@ -41,7 +41,7 @@ def test_seed_everything_seeds_torch():
     seed_everything(7); assert torch.equal(a, torch.rand(3))
 
 def test_a_stage_reruns_when_a_helper_two_imports_away_changes(tmp_path):
-    "Stage 02 imports privacy.dp, which imports schema: editing schema re-runs stage 02, and not stage 01, which never imports it (stage 02 takes a second; stage 04, which the test ran before, took 150 s)."
+    "Stage 02 imports privacy.dp, which imports schema: editing schema re-runs stage 02, and not stage 01, which never imports it (stage 02 takes about a second)."
     import os, shutil, subprocess, sys
     from conftest import ROOT
     assert 'ppgenai.schema' not in module_imports('ppgenai.stages.s02_dp') and 'ppgenai.schema' in module_imports('ppgenai.privacy.dp')

@@ -90,11 +90,9 @@ def tiny_model(source:Path|str, dest:Path|str, seed:int=0, **shape) -> Path:
     unknown = sorted(set(shape) - set(config.to_dict()))
     if unknown: raise ValueError(f"{source} has no setting(s) {unknown} to shrink")
     for k, v in shape.items(): setattr(config, k, v)
-    g = torch.random.get_rng_state()
-    try:
+    with torch.random.fork_rng(devices=[]):  # the caller's random stream is left as it was
         torch.manual_seed(seed)
         model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    finally: torch.random.set_rng_state(g)  # the caller's random stream is left as it was
     with atomic_dir(dest) as tmp:
         model.save_pretrained(tmp); AutoTokenizer.from_pretrained(source).save_pretrained(tmp)
         if (Path(source)/'generation_config.json').exists(): GenerationConfig.from_pretrained(source).save_pretrained(tmp)
