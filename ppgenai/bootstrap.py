@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['cluster_weights', 'percentile_interval', 'bootstrap_ci', 'paired_ci', 'seed_interval', 'seeds_ci']
+__all__ = ['cluster_weights', 'percentile_interval', 'bootstrap_ci', 'paired_ci', 'seed_interval', 'seeds_ci', 'seed_intervals']
 
 # %% ../nbs/00c_bootstrap.ipynb #f3edc543
 def _codes(a, name:str, n:int|None=None) -> np.ndarray:
@@ -89,3 +89,11 @@ def seeds_ci(values, groups=None, n_boot:int=1000, alpha:float=0.05, seed:int=0)
     if not np.isfinite(x).all(): raise ValueError("seeds_ci: values must be finite")
     W = cluster_weights(groups, n_boot, seed, n=x.shape[1])
     return seed_interval(np.c_[x.mean(1), (x @ W.T) / W.sum(1)], alpha)
+
+# %% ../nbs/00c_bootstrap.ipynb #7f079622
+def seed_intervals(per_seed, alpha:float=0.05) -> dict:
+    "statistic -> (mean, low, high) over training seeds: `per_seed` holds, for each seed, statistic -> its value on the evaluation records then on B resamples of patients shared by every seed (`seed_interval` of each)."
+    per_seed = list(per_seed)
+    if not per_seed: raise ValueError("seed_intervals: no seeds")
+    if any(set(d) != set(per_seed[0]) for d in per_seed): raise ValueError(f"seed_intervals: the seeds measured different statistics: {[sorted(d) for d in per_seed]}")
+    return {k: seed_interval(np.stack([np.asarray(d[k], dtype=float) for d in per_seed]), alpha) for k in per_seed[0]}

@@ -35,8 +35,9 @@ PROFILES = {
     # answers of at most 96 tokens: the real answers' 99th percentile is 87 (the longest 114) on the simulated cohort, and the fine-tuned
     # models write until the limit, so it sets the cost of generating; the study keeps 128
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2, workers=2, gen_max_new_tokens=96),
-    # the demo cohort with the full LLM privacy-utility frontier: dpsgd and dp-synthetic models also at ε = 1 and 4 (four more models), canaries ranked among 49 candidates (the demo: 24)
-    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0), canary_candidates=49, workers=2),
+    # the demo cohort with the full LLM privacy-utility frontier: dpsgd and dp-synthetic models also at ε = 1 and 4 (four more models), canaries ranked among 49 candidates (the demo: 24),
+    # and every arm trained with 3 seeds (the demo: 1), each metric reported as the mean over them with an interval covering seeds and patients
+    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0), canary_candidates=49, train_seeds=3, workers=2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
                   ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32,
@@ -121,6 +122,7 @@ class Config:
     dpsyn_epsilon:float = setting(8.0, '04_synthesize', 'ε per patient of the dp-synthetic release (MST, DP end to end; add or remove one patient with their admissions)')
     dpsyn_delta:float = setting(1e-5, '04_synthesize', 'δ of the dp-synthetic release; must be at most 1/patients', '(0, 1)')
     dpsyn_sweep:tuple = setting((1.0, 4.0, 8.0), '04_synthesize', 'ε per patient of the table-level sweep: MST and the DP-parameters Bayesian network at each', 'positive numbers')
+    train_seeds:int = setting(1, '05_frontier', "training runs of each arm of stage 05's VARIANTS: run r (0 … train_seeds − 1) trains with seed + r (LoRA initialisation, data order, DP-SGD's sampling and noise) on the same records, the patient split fixed; stages 06–07 report each arm's mean over its runs with intervals covering seeds and patients (ppgenai.bootstrap.seed_interval). The synthetic arms' generators are not re-fitted: their spread is the fine-tuning's", 'positive int')
     frontier_sweep:tuple = setting((), '05_frontier', 'more ε per patient at which stage 05 also trains the dpsgd and dp-synthetic models (each in dpsyn_sweep): the LLM privacy-utility frontier', 'optional positive numbers')
     base_model:str = setting('smollm2-135m-instruct', '05_finetune', 'the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id')
     ft_precision:str = setting('auto', '05_finetune', "'auto' (get_config makes it 'bf16-mixed' where the processor has native bf16 products, else 'fp32': see resolve_precision), 'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs with AVX512-BF16 or AMX), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)

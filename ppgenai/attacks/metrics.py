@@ -9,7 +9,7 @@ import pandas as pd
 from ..bootstrap import cluster_weights, percentile_interval
 
 # %% auto #0
-__all__ = ['FPR_TARGETS', 'auc', 'tpr_at_fpr', 'roc_table', 'attack_metrics', 'attack_difference']
+__all__ = ['FPR_TARGETS', 'auc', 'tpr_at_fpr', 'roc_table', 'attack_resamples', 'attack_metrics', 'attack_difference']
 
 # %% ../../nbs/06a_attack_metrics.ipynb #39f6789c
 def _as_scores(a, name:str) -> np.ndarray:
@@ -64,15 +64,21 @@ def _weights(scores:np.ndarray, groups, name:str, n_boot:int, seed:int) -> np.nd
     if groups is not None and len(groups) != len(scores): raise ValueError(f"{name}_groups: {len(groups)} labels for {len(scores)} {name}")
     return cluster_weights(groups, n_boot, seed, n=len(scores))
 
+def attack_resamples(members, nonmembers, fprs=FPR_TARGETS, n_boot:int=1000, seed:int=0, member_groups=None, nonmember_groups=None) -> dict:
+    "metric -> 1 + `n_boot` values: the AUC and the TPR at each of `fprs` on the records, then on each bootstrap resample of members and non-members apart (by patient with `*_groups`); the same sizes, groups and `seed` give any scores the same resamples."
+    m, n = _as_scores(members, 'members'), _as_scores(nonmembers, 'nonmembers')
+    wm = _weights(m, member_groups, 'members', n_boot, seed)
+    wn = _weights(n, nonmember_groups, 'nonmembers', n_boot, seed + 1)
+    out = dict(auc=np.r_[auc(m, n), _wauc(m, n, wm, wn)])
+    for f in fprs: out[f'tpr@{f:g}'] = np.r_[tpr_at_fpr(m, n, f), _wtpr(m, n, wm, wn, f)]
+    return out
+
 def attack_metrics(members, nonmembers, fprs=FPR_TARGETS, n_boot:int=1000, alpha:float=0.05, seed:int=0,
                    member_groups=None, nonmember_groups=None) -> dict:
     "AUC and TPR at each of `fprs`, each as (value, low, high) with a (1 - `alpha`) bootstrap interval resampling members and non-members apart — by patient (`*_groups`) when given."
     if not 0 < alpha < 1: raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     m, n = _as_scores(members, 'members'), _as_scores(nonmembers, 'nonmembers')
-    wm = _weights(m, member_groups, 'members', n_boot, seed)
-    wn = _weights(n, nonmember_groups, 'nonmembers', n_boot, seed + 1)
-    out = dict(auc=(auc(m, n), *percentile_interval(_wauc(m, n, wm, wn), alpha)))
-    for f in fprs: out[f'tpr@{f:g}'] = (tpr_at_fpr(m, n, f), *percentile_interval(_wtpr(m, n, wm, wn, f), alpha))
+    out = {k: (float(v[0]), *percentile_interval(v[1:], alpha)) for k, v in attack_resamples(m, n, fprs, n_boot, seed, member_groups, nonmember_groups).items()}
     clusters = lambda g, x: len(x) if g is None else int(pd.Series(np.asarray(g, dtype=object)).nunique())
     return out | dict(members=len(m), nonmembers=len(n), member_units=clusters(member_groups, m), nonmember_units=clusters(nonmember_groups, n))
 
@@ -84,9 +90,6 @@ def attack_difference(members_a, nonmembers_a, members_b, nonmembers_b, fprs=FPR
     ma, na, mb, nb = (_as_scores(x, k) for x, k in ((members_a, 'members_a'), (nonmembers_a, 'nonmembers_a'), (members_b, 'members_b'), (nonmembers_b, 'nonmembers_b')))
     if (len(ma), len(na)) != (len(mb), len(nb)):
         raise ValueError(f"attack_difference: {len(ma)}/{len(na)} members/non-members against {len(mb)}/{len(nb)}: a paired comparison needs the same records")
-    wm = _weights(ma, member_groups, 'members', n_boot, seed)
-    wn = _weights(na, nonmember_groups, 'nonmembers', n_boot, seed + 1)
-    out = dict(auc=(auc(ma, na) - auc(mb, nb), *percentile_interval(_wauc(ma, na, wm, wn) - _wauc(mb, nb, wm, wn), alpha)))
-    for f in fprs:
-        out[f'tpr@{f:g}'] = (tpr_at_fpr(ma, na, f) - tpr_at_fpr(mb, nb, f), *percentile_interval(_wtpr(ma, na, wm, wn, f) - _wtpr(mb, nb, wm, wn, f), alpha))
+    ra, rb = (attack_resamples(m, n, fprs, n_boot, seed, member_groups, nonmember_groups) for m, n in ((ma, na), (mb, nb)))
+    out = {k: (float(ra[k][0] - rb[k][0]), *percentile_interval(ra[k][1:] - rb[k][1:], alpha)) for k in ra}
     return out | dict(members=len(ma), nonmembers=len(na))

@@ -11,8 +11,9 @@ from ..mimic.preprocess import normalise_drug
 from ..bootstrap import cluster_weights, percentile_interval
 
 # %% auto #0
-__all__ = ['TEXT_METRICS', 'MED_COUNTS', 'MICRO_METRICS', 'perplexity', 'perplexity_difference', 'parse_medications',
-           'medication_prf', 'recommendation_scores', 'summarise_scores', 'paired_scores']
+__all__ = ['TEXT_METRICS', 'MED_COUNTS', 'MICRO_METRICS', 'perplexity_resamples', 'perplexity', 'perplexity_difference',
+           'parse_medications', 'medication_prf', 'recommendation_scores', 'score_resamples', 'summarise_scores',
+           'paired_scores']
 
 # %% ../../nbs/07a_text_metrics.ipynb #6740e092
 def _nll_tokens(stats:list, name:str='perplexity') -> tuple:
@@ -21,18 +22,23 @@ def _nll_tokens(stats:list, name:str='perplexity') -> tuple:
     if (tokens == 0).any(): raise ValueError(f"{name}: {int((tokens == 0).sum())} response(s) have no tokens")
     return np.array([-np.asarray(s, dtype=float).reshape(len(s), -1)[:, 0].sum() for s in stats]), tokens
 
+def perplexity_resamples(stats:list, n_boot:int=1000, seed:int=0, groups=None) -> np.ndarray:
+    "1 + `n_boot` values: the perplexity of the responses whose token statistics are `stats` (log-probabilities in column 0), then on each bootstrap resample of `groups` (patients; default: responses); the same responses, groups and `seed` give every model the same resamples."
+    nll, tokens = _nll_tokens(stats)
+    W = np.r_[np.ones((1, len(nll))), cluster_weights(groups, n_boot, seed, n=len(nll))]
+    return np.exp((W @ nll)/(W @ tokens))
+
 def perplexity(stats:list, n_boot:int=1000, seed:int=0, groups=None) -> tuple:
     "(perplexity, low, high) of the responses whose token statistics are `stats` (log-probabilities in column 0), resampling `groups` (patients) when given."
-    nll, tokens = _nll_tokens(stats)
-    W = cluster_weights(groups, n_boot, seed, n=len(nll))
-    return (float(np.exp(nll.sum()/tokens.sum())), *percentile_interval(np.exp((W @ nll)/(W @ tokens))))
+    r = perplexity_resamples(stats, n_boot, seed, groups)
+    return (float(r[0]), *percentile_interval(r[1:]))
 
 def perplexity_difference(stats_a:list, stats_b:list, n_boot:int=1000, seed:int=0, groups=None) -> tuple:
     "(difference, low, high): the perplexity of model a minus that of model b on the same responses, on shared resamples."
     (na, ta), (nb_, tb) = _nll_tokens(stats_a, 'perplexity_difference'), _nll_tokens(stats_b, 'perplexity_difference')
     if len(na) != len(nb_) or (ta != tb).any(): raise ValueError(f"perplexity_difference: the two models' statistics are not of the same responses ({len(na)} against {len(nb_)})")
-    W = cluster_weights(groups, n_boot, seed, n=len(na))
-    return (float(np.exp(na.sum()/ta.sum()) - np.exp(nb_.sum()/tb.sum())), *percentile_interval(np.exp((W @ na)/(W @ ta)) - np.exp((W @ nb_)/(W @ tb))))
+    ra, rb = (perplexity_resamples(s, n_boot, seed, groups) for s in (stats_a, stats_b))
+    return (float(ra[0] - rb[0]), *percentile_interval(ra[1:] - rb[1:]))
 
 # %% ../../nbs/07a_text_metrics.ipynb #69cc182b
 _LABEL = re.compile(r'^\s*(recommended\s+)?medications?\s*(to give)?\s*:\s*', re.I)
@@ -103,16 +109,20 @@ def _rows(point:dict, boot:dict, n:int, groups) -> pd.DataFrame:
     return pd.DataFrame([dict(metric=k, value=float(point[k][0]), low=lo, high=hi, n=n, patients=units)
                          for k in point for lo, hi in [percentile_interval(boot[k])]])
 
+def score_resamples(scores:pd.DataFrame, n_boot:int=1000, seed:int=0, groups=None) -> dict:
+    "metric -> 1 + `n_boot` values: each measure of the per-case `scores` on the cases, then on each bootstrap resample of `groups` (patients); the same cases, groups and `seed` give every model the same resamples."
+    _check_scores(scores, groups, 'score_resamples')
+    return _score_stats(scores, np.r_[np.ones((1, len(scores))), cluster_weights(groups, n_boot, seed, n=len(scores))])
+
 def summarise_scores(scores:pd.DataFrame, n_boot:int=1000, seed:int=0, groups=None) -> pd.DataFrame:
     "metric, value, low, high, n, patients: each measure of the per-case `scores` with its bootstrap interval, resampling `groups` (patients) when given."
     _check_scores(scores, groups, 'summarise_scores')
-    W = cluster_weights(groups, n_boot, seed, n=len(scores))
-    return _rows(_score_stats(scores, np.ones((1, len(scores)))), _score_stats(scores, W), len(scores), groups)
+    r = score_resamples(scores, n_boot, seed, groups)
+    return _rows({k: v[:1] for k, v in r.items()}, {k: v[1:] for k, v in r.items()}, len(scores), groups)
 
 def paired_scores(scores:pd.DataFrame, baseline:pd.DataFrame, n_boot:int=1000, seed:int=0, groups=None) -> pd.DataFrame:
     "metric, value, low, high, n, patients: each measure of `scores` minus that of `baseline` — two models' answers to the same cases, in the same order — on shared resamples."
     _check_scores(scores, groups, 'paired_scores')
     if len(baseline) != len(scores): raise ValueError(f"paired_scores: {len(scores)} cases against {len(baseline)}: a paired comparison needs the same cases")
-    one, W = np.ones((1, len(scores))), cluster_weights(groups, n_boot, seed, n=len(scores))
-    pa, pb, ba, bb = _score_stats(scores, one), _score_stats(baseline, one), _score_stats(scores, W), _score_stats(baseline, W)
-    return _rows({k: pa[k] - pb[k] for k in pa}, {k: ba[k] - bb[k] for k in pa}, len(scores), groups)
+    ra, rb = score_resamples(scores, n_boot, seed, groups), score_resamples(baseline, n_boot, seed, groups)
+    return _rows({k: ra[k][:1] - rb[k][:1] for k in ra}, {k: ra[k][1:] - rb[k][1:] for k in ra}, len(scores), groups)

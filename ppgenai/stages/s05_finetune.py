@@ -25,12 +25,12 @@ from ..privacy.dp import PrivacyLedger, bound_contributions
 from ..workers import run_jobs, worker_count
 
 # %% auto #0
-__all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'SWEEP_TAG', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS',
-           'DPSGD_UNPROTECTED', 'FINETUNE_STAGE', 'MIN_RELEASE', 'FT_JOB_GB', 'sweep_variants', 'variant_arm',
-           'variant_spec', 'all_variants', 'released_path', 'released_table', 'finetune_split', 'linked_split',
-           'conversations', 'finetune_variant', 'planned_steps', 'finetune_dpsgd', 'base_identity', 'sample_cases',
-           'answer_samples', 'release_key', 'with_canaries', 'train_variant', 'run_finetune', 'trained_variants',
-           'finetuned_model', 'finetune_figure']
+__all__ = ['VARIANTS', 'MODEL_ONLY', 'PROMPT_COLUMNS', 'SWEEP_TAG', 'SEED_TAG', 'FT_OUTPUTS', 'N_SAMPLES', 'DPSGD_SETTINGS',
+           'DPSGD_UNPROTECTED', 'FINETUNE_STAGE', 'MIN_RELEASE', 'FT_JOB_GB', 'sweep_variants', 'seed_variants',
+           'variant_run', 'variant_arm', 'variant_spec', 'all_variants', 'same_run', 'variant_runs', 'released_path',
+           'released_table', 'finetune_split', 'linked_split', 'conversations', 'finetune_variant', 'planned_steps',
+           'finetune_dpsgd', 'base_identity', 'sample_cases', 'answer_samples', 'release_key', 'with_canaries',
+           'train_variant', 'run_finetune', 'trained_variants', 'finetuned_model', 'finetune_figure']
 
 # %% ../../nbs/05_finetune.ipynb #e1b65451
 VARIANTS = {  # variant: (stage, file in the stage folder)
@@ -53,20 +53,44 @@ def sweep_variants(cfg:Config) -> dict:
     "The frontier's further models, name -> (arm, ε per patient): the dpsgd and dp-synthetic arms at each ε of `cfg.frontier_sweep`."
     return {f'{arm}{SWEEP_TAG}{e:g}': (arm, float(e)) for e in cfg.frontier_sweep for arm in ('dpsgd', 'dp-synthetic')}
 
+SEED_TAG = '-seed'  # a further training run's name: its arm, the tag, its run r ('raw-seed1': the raw arm trained with seed + 1)
+
+def seed_variants(cfg:Config) -> dict:
+    "The further training runs of each arm of `VARIANTS`, name -> (arm, run r): run r = 1 … `train_seeds` − 1 trains with `cfg.seed + r` on the same records (run 0 is the arm itself)."
+    return {f'{arm}{SEED_TAG}{r}': (arm, r) for arm in VARIANTS for r in range(1, cfg.train_seeds)}
+
+def variant_run(variant:str) -> tuple:
+    "(the model's first run, r): ('raw', 2) for 'raw-seed2', (`variant`, 0) for any other name."
+    first, tag, r = variant.rpartition(SEED_TAG)
+    return (first, int(r)) if tag and r.isdigit() and first in VARIANTS else (variant, 0)
+
 def variant_arm(variant:str) -> str:
-    "The entry of `VARIANTS` a variant name is built on: 'dpsgd' for the frontier's 'dpsgd-eps1', an arm for itself."
+    "The entry of `VARIANTS` a variant name is built on: 'dpsgd' for the frontier's 'dpsgd-eps1' and for a further run 'dpsgd-seed1', an arm for itself."
+    variant = variant_run(variant)[0]
     arm, tag, _ = variant.rpartition(SWEEP_TAG)
     return arm if tag and arm in VARIANTS else variant
 
 def variant_spec(cfg:Config, variant:str) -> tuple:
     "`(arm, ε)`: the entry of `VARIANTS` that `variant` is, or is built on, and the ε per patient it is trained at (None: the arm's own setting)."
     if variant in VARIANTS: return variant, None
+    if variant in (runs := seed_variants(cfg)): return runs[variant][0], None
     if variant in (sweep := sweep_variants(cfg)): return sweep[variant]
-    raise ValueError(f"unknown variant {variant!r}: choose from {[*VARIANTS, *sweep]}")
+    raise ValueError(f"unknown variant {variant!r}: choose from {[*VARIANTS, *runs, *sweep]}")
 
 def all_variants(cfg:Config) -> tuple:
-    "Every variant stage 05 trains for `cfg`: `VARIANTS`, then the frontier's."
-    return (*VARIANTS, *sweep_variants(cfg))
+    "Every variant stage 05 trains for `cfg`: `VARIANTS`, their further training runs, then the frontier's."
+    return (*VARIANTS, *seed_variants(cfg), *sweep_variants(cfg))
+
+def same_run(arm:str, variant:str) -> str:
+    "The model of `arm` trained with `variant`'s seed: 'raw-seed2' for ('raw', 'ldp-demographics-seed2'), 'raw' for ('raw', 'anonymised')."
+    r = variant_run(variant)[1]
+    return arm if r == 0 else f'{arm}{SEED_TAG}{r}'
+
+def variant_runs(variants) -> dict:
+    "first run -> the names of its runs in run order, for every model of `variants` (a model trained once: itself alone)."
+    out = {}
+    for v in variants: out.setdefault(variant_run(v)[0], {})[variant_run(v)[1]] = v
+    return {f: [runs[r] for r in sorted(runs)] for f, runs in out.items()}
 
 def released_path(cfg:Config, variant:str) -> Path:
     "The file of `variant`'s released admissions."
@@ -211,8 +235,10 @@ MIN_RELEASE = 2  # a release with fewer admissions trains no model (its conversa
 FT_JOB_GB = 10.0  # peak memory of one training job on the demo profile (7.5 GB LoRA, 9.4 GB DP-SGD, measured on 2 cores): two run at once where twice this is free
 
 def _variant_cfg(cfg:Config, variant:str) -> Config:
+    "`cfg` as `variant`'s training reads it: a frontier model at its ε, a further run with its own seed (the records it trains on are drawn with `cfg.seed`, the same for every run)."
     arm, eps = variant_spec(cfg, variant)
-    return replace(cfg, dpsgd_epsilon=eps) if arm == 'dpsgd' and eps is not None else cfg  # a frontier model: the arm at that ε
+    if arm == 'dpsgd' and eps is not None: cfg = replace(cfg, dpsgd_epsilon=eps)
+    return replace(cfg, seed=cfg.seed + variant_run(variant)[1])
 
 def train_variant(cfg:Config, variant:str, fp:str, base_ref:str, key:bytes|None=None, progress:bool=True) -> str:
     "Train the model of `variant` on its release and write its folder (adapter, logs, records, samples) under the key `fp`: one job of `run_finetune`."
@@ -221,10 +247,10 @@ def train_variant(cfg:Config, variant:str, fp:str, base_ref:str, key:bytes|None=
     train, val = _split(cfg, variant, release_key(cfg, key) if arm == 'anonymised' else None)
     with FINETUNE_STAGE.timer(cfg, variant) as rec:
         if arm == 'dpsgd': model, tok, log, ledger = finetune_dpsgd(vcfg, base_ref, train, progress=progress)
-        else: (model, tok, log), ledger = finetune_variant(cfg, base_ref, train, val, progress=progress), None
+        else: (model, tok, log), ledger = finetune_variant(vcfg, base_ref, train, val, progress=progress), None
         rec['rows_in'] = len(train)
     samples = answer_samples(cfg, model, tok)
-    log = dict(variant=variant, release=str(path.relative_to(cfg.artifacts_dir)), base_model=cfg.base_model, canary_rows=int(train.canary.sum()) if 'canary' in train else 0,
+    log = dict(variant=variant, run=variant_run(variant)[1], release=str(path.relative_to(cfg.artifacts_dir)), base_model=cfg.base_model, canary_rows=int(train.canary.sum()) if 'canary' in train else 0,
                base_weights=read_json(Path(base_ref)/'ppgenai_export.json')['note'] if (Path(base_ref)/'ppgenai_export.json').exists() else None,
                settings=vcfg.select('seed', *FT_SETTINGS, *(DPSGD_SETTINGS if ledger is not None else ())), wall_s=rec['wall_s'], peak_rss_mb=rec['peak_rss_mb'],
                threads=torch.get_num_threads(), **log)
@@ -266,7 +292,8 @@ def run_finetune(cfg:Config, variants=None, key:bytes|None=None, force:bool=Fals
         report['variants'][v] = dict(cached=cached[v], train_records=log['train']['examples'], val_records=log['val']['examples'],
                                      steps=log['steps_done'], stopped_early=log['stopped_early'], best_step=log['best_step'],
                                      initial_val_loss=_round(log['initial_val_loss']), best_val_loss=_round(log['best_val_loss']),
-                                     wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'], canary_rows=log.get('canary_rows', 0))
+                                     wall_s=log['wall_s'], tokens_per_s=log['tokens_per_s'], peak_rss_mb=log['peak_rss_mb'], canary_rows=log.get('canary_rows', 0),
+                                     train_seed=log['settings']['seed'])
         if 'privacy' in log: report['variants'][v].update(epsilon=round(log['privacy']['epsilon'], 4), delta=log['privacy']['delta'], unit='patient',
                                                           noise_multiplier=round(log['privacy']['noise_multiplier'], 4), sample_rate=log['privacy']['sample_rate'])
         if arm == 'dp-synthetic':  # the release's own guarantee, which the model inherits (post-processing)

@@ -15,11 +15,11 @@ from ..privacy.anonymity import link_pseudonyms, key_id
 from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
 from .s04_synthesize import SYNTH_STAGE
 from ..workers import run_jobs, worker_count
-from .s05_finetune import (FT_JOB_GB, MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec)
+from .s05_finetune import (FT_JOB_GB, MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec, variant_run, variant_runs, same_run)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
-from ..attacks.metrics import attack_metrics, attack_difference, roc_table
-from ..bootstrap import bootstrap_ci
+from ..attacks.metrics import attack_metrics, attack_difference, attack_resamples, roc_table
+from ..bootstrap import bootstrap_ci, seeds_ci, seed_intervals
 from ..attacks.llm import token_stats, attack_scores
 from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack, attribute_inference, has_attribute, SENSITIVE_DIAGNOSES
 from ..mimic.icd import rollup_codes
@@ -27,11 +27,12 @@ from ..mimic.preprocess import admission_response
 from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metrics, secret_overlap, uniform_exposure
 
 # %% auto #0
-__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'PREREGISTERED_ATTACK', 'SCORE_WEIGHTS',
-           'trained_admissions', 'membership', 'reference_model', 'load_token_stats', 'model_stats',
+__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'SEED_COLUMNS', 'PREREGISTERED_ATTACK',
+           'SCORE_WEIGHTS', 'trained_admissions', 'membership', 'reference_model', 'load_token_stats', 'model_stats',
            'scored_past_training', 'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows',
-           'released_levels', 'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'strongest_attacks',
-           'shared_prefix', 'score_models', 'balanced_chunks', 'run_mia', 'scored_models', 'mia_figure']
+           'released_levels', 'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'seed_rows',
+           'strongest_attacks', 'shared_prefix', 'score_models', 'balanced_chunks', 'run_mia', 'scored_models',
+           'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'raw-topk')  # models trained on one row per real admission
@@ -42,7 +43,7 @@ def trained_admissions(cfg:Config, variant:str, key:bytes|None=None) -> dict:
     path = cfg.stage_dir('05_finetune')/variant/'records.json'
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage 05 (run_finetune) for {variant!r} first")
     rec = read_json(path)
-    if variant != 'anonymised': return {s: [int(h) for h in rec[s]['hadm_id']] for s in ('train', 'val')}
+    if variant_spec(cfg, variant)[0] != 'anonymised': return {s: [int(h) for h in rec[s]['hadm_id']] for s in ('train', 'val')}
     real = released_table(cfg, 'raw').hadm_id
     linked = {s: link_pseudonyms(rec[s]['hadm_id'], real, key, 'hadm_id') for s in ('train', 'val')}
     if any(l.isna().any() for l in linked.values()): raise ValueError(f"{path}: pseudonyms that do not link to the real training admissions under this key")
@@ -55,7 +56,7 @@ def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
     adm = real_admissions(cfg)  # the real patients: the canaries are measured apart
     train, test = adm[adm.split == 'train'].reset_index(drop=True), adm[adm.split == 'test'].reset_index(drop=True)
     linked = [v for v in variants if variant_spec(cfg, v)[0] in ROW_LINKED]  # the frontier's dpsgd models too
-    used = {v: trained_admissions(cfg, v, key if v == 'anonymised' else None) for v in linked}
+    used = {v: trained_admissions(cfg, v, key if variant_spec(cfg, v)[0] == 'anonymised' else None) for v in linked}
     pool = set(train.hadm_id)
     for u in used.values(): pool &= set(u['train'])
     in_pool = train[train.hadm_id.isin(pool)]
@@ -79,7 +80,7 @@ def membership(cfg:Config, variants=None, key:bytes|None=None) -> dict:
 
 # %% ../../nbs/06_mia.ipynb #c5d1738a
 MIA_REFERENCE_OUTPUTS = ('adapter/adapter_config.json', 'adapter/adapter_model.safetensors', 'training_log.json')
-MIA_OUTPUTS = ('results.parquet', 'results.csv', 'roc.parquet', 'dcr.json', 'canaries.parquet', 'report.json')  # in the stage's results/ folder
+MIA_OUTPUTS = ('results.parquet', 'results.csv', 'seeds.parquet', 'roc.parquet', 'dcr.json', 'canaries.parquet', 'report.json')  # in the stage's results/ folder
 MIA_STAGE = Stage('06_mia', 'ppgenai.stages.s06_mia', settings=('seed', *settings_of('06_mia'), 'age_band', *FT_SETTINGS),
                   inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE, FINETUNE_STAGE), outputs=tuple(f'results/{o}' for o in MIA_OUTPUTS))
 
@@ -161,7 +162,7 @@ def canary_scores(cfg:Config, name:str, model_fp:str, load, convs:list, candidat
 def trained_canaries(cfg:Config, variant:str, canaries:pd.DataFrame, key:bytes|None=None) -> np.ndarray|None:
     "Per canary (a row each), whether any of its admissions is among those that trained `variant`'s model; None for a model trained on rows of no real admission (synthetic)."
     if variant_spec(cfg, variant)[0] not in ROW_LINKED: return None
-    used = set(trained_admissions(cfg, variant, key if variant == 'anonymised' else None)['train'])
+    used = set(trained_admissions(cfg, variant, key if variant_spec(cfg, variant)[0] == 'anonymised' else None)['train'])
     rows = canary_table(cfg)
     ids = set(rows.canary_id[rows.hadm_id.isin(used)])
     return canaries.canary_id.isin(ids).to_numpy()
@@ -174,7 +175,7 @@ def canary_rows(cfg:Config, variant:str, scores:pd.DataFrame, canaries:pd.DataFr
     as_rows = lambda rs, target: [dict(variant=variant, target=target, attack=r['group'], metric=r['metric'], value=r['value'], low=r['low'], high=r['high'],
                                        members=r['canaries'], nonmembers=r['held_out']) for r in rs]
     rows = as_rows(canary_metrics(per, n_boot=cfg.mia_bootstrap, seed=cfg.seed), 'canaries')
-    if variant_spec(cfg, variant)[0] in MODEL_ONLY: return rows, per
+    if variant_spec(cfg, variant)[0] in MODEL_ONLY or variant_run(variant)[1]: return rows, per  # a further training run released no table of its own
     released = released_table(cfg, variant)
     ov = secret_overlap(canaries.medications, released.medications)
     kept = set(released.canary_id[released.canary]) if 'canary' in released else set()
@@ -301,16 +302,48 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, sets:dict
 
 def paired_rows(cfg:Config, scores:dict, sets:dict, baseline:str='raw') -> list:
     "Results rows `<metric>_minus_<baseline>`: each model's attack AUC and TPRs minus the `baseline` model's, on the same records, resampling the same patients."
-    if baseline not in scores: return []
     n, (pm, pn), rows = len(sets['members']), _patients(sets), []
     for v, sc in scores.items():
-        if v == baseline: continue
+        ref = same_run(baseline, v)  # a further training run against the baseline's run of the same seed
+        if v == ref or ref not in scores: continue
         for attack in sc.columns:
-            a, b = sc[attack].to_numpy(), scores[baseline][attack].to_numpy()
+            a, b = sc[attack].to_numpy(), scores[ref][attack].to_numpy()
             d = attack_difference(a[:n], a[n:], b[:n], b[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed, member_groups=pm, nonmember_groups=pn)
             rows += [dict(variant=v, target='language model', attack=attack, metric=f'{k}_minus_{baseline}', value=x[0], low=x[1], high=x[2], members=n, nonmembers=n)
                      for k, x in d.items() if isinstance(x, tuple)]
     return rows
+
+# %% ../../nbs/06_mia.ipynb #5271cf3e
+SEED_COLUMNS = ('variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers', 'seeds')
+
+def seed_rows(cfg:Config, scores:dict, sets:dict, results:pd.DataFrame, per_canary:list=(), baseline:str='raw') -> pd.DataFrame:
+    "`SEED_COLUMNS` rows of every arm with several training runs among `scores` (model -> its attack scores, members then non-members): each attack's metrics over the runs, their difference to `baseline`'s run by run (`<metric>_minus_<baseline>`), the mean `calibration_auc` of `results`, and the canaries' exposure and z-gain from `per_canary` (the per-canary frames of `canary_rows`); variant = the arm."
+    n, (pm, pn), rows = len(sets['members']), _patients(sets), []
+    runs = {f: vs for f, vs in variant_runs(scores).items() if len(vs) > 1}
+    res = {v: {a: attack_resamples(s[:n], s[n:], n_boot=cfg.mia_bootstrap, seed=cfg.seed, member_groups=pm, nonmember_groups=pn)
+               for a, s in scores[v].items()} for vs in runs.values() for v in vs}
+    cal = results[results.metric == 'calibration_auc']
+    can = pd.concat(per_canary, ignore_index=True) if len(per_canary) else pd.DataFrame(columns=['variant'])
+    for arm, vs in runs.items():
+        base = dict(variant=arm, target='language model', members=n, nonmembers=n, seeds=len(vs))
+        ref = runs.get(baseline) if arm != baseline and len(runs.get(baseline, ())) == len(vs) else None
+        for attack in scores[vs[0]].columns:
+            rows += [base | dict(attack=attack, metric=k, value=x[0], low=max(x[1], 0.0), high=min(x[2], 1.0)) for k, x in  # an AUC or a TPR lies in [0, 1]
+                     seed_intervals([res[v][attack] for v in vs]).items()]
+            if ref: rows += [base | dict(attack=attack, metric=f'{k}_minus_{baseline}', value=x[0], low=max(x[1], -1.0), high=min(x[2], 1.0)) for k, x in
+                             seed_intervals([{k: res[v][attack][k] - res[b][attack][k] for k in res[v][attack]} for v, b in zip(vs, ref)]).items()]
+            if len(c := cal[cal.variant.isin(vs) & (cal.attack == attack)]) == len(vs):
+                rows.append(base | dict(attack=attack, metric='calibration_auc', value=float(c.value.mean()), low=np.nan, high=np.nan, members=int(c.members.iloc[0]), nonmembers=int(c.nonmembers.iloc[0])))
+        per = [can[can.variant == v].reset_index(drop=True) for v in vs]
+        if not all(len(p) for p in per): continue
+        reps, held = per[0].canary_repeats.to_numpy(), int((per[0].canary_repeats == 0).sum())
+        groups = {**{f'r{r}': reps == r for r in sorted(set(reps) - {0})}, 'inserted': reps > 0, 'held_out': reps == 0}
+        for g, mask in groups.items():
+            for m in ('exposure', 'z_gain'):
+                if not mask.any() or m not in per[0]: continue
+                x = seeds_ci(np.stack([p[m].to_numpy(dtype=float)[mask] for p in per]), n_boot=cfg.mia_bootstrap, seed=cfg.seed)
+                rows.append(base | dict(target='canaries', attack=g, metric=m, value=x[0], low=x[1], high=x[2], members=int(mask.sum()), nonmembers=held))
+    return pd.DataFrame(rows, columns=list(SEED_COLUMNS))
 
 # %% ../../nbs/06_mia.ipynb #441ee313
 PREREGISTERED_ATTACK = 'ref_model'  # the attack drawn where no calibration set chose one
@@ -368,8 +401,7 @@ def balanced_chunks(names, n:int, weights:dict|None=None) -> list:
 def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, progress:bool=True) -> dict:
     "Run stage 06 for `cfg` on `variants`; return the stage report."
     variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
-    from tqdm.auto import tqdm
-    key = release_key(cfg, key) if 'anonymised' in variants else None
+    key = release_key(cfg, key) if 'anonymised' in [variant_spec(cfg, v)[0] for v in variants] else None
     out = MIA_STAGE.dir(cfg)
     stage_key = MIA_STAGE.key(cfg, list(variants), key_id(key) if key else None)
     if (done := MIA_STAGE.cached_report(cfg, stage_key, 'results/report.json', force)) is not None: return done
@@ -393,15 +425,17 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
         for v in variants:
             r, c, lm_scores[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
             if len(canaries): r, per = canary_rows(cfg, v, can_scores[v], canaries, key, base=can_scores['base']); rows += r; per_canary.append(per)
-            if variant_spec(cfg, v)[0] in MODEL_ONLY: continue  # no table released: only the model is attacked
+            if variant_spec(cfg, v)[0] in MODEL_ONLY or variant_run(v)[1]: continue  # no table released (or it is the first run's): only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
         rows += paired_rows(cfg, lm_scores, sets)
+        results = pd.DataFrame(rows)[['variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers']]
+        over_seeds = seed_rows(cfg, lm_scores, sets, results, per_canary)
         if len(canaries): per_canary.insert(0, canaries[['canary_id', 'canary_repeats']].join(can_scores['base']).assign(variant='base'))  # the control: no fine-tuning
         rec['rows_in'] = 2*n
-    results = pd.DataFrame(rows)[['variant', 'target', 'attack', 'metric', 'value', 'low', 'high', 'members', 'nonmembers']]
     report = dict(stage='06_mia', source=data_source_description(cfg), variants=list(variants), members=n, nonmembers=n,
                   member_patients=int(sets['members'].subject_id.nunique()), nonmember_patients=int(sets['nonmembers'].subject_id.nunique()),
-                  calibration=len(sets['calibration_members']), strongest_attack=strongest_attacks(results),
+                  calibration=len(sets['calibration_members']), strongest_attack=strongest_attacks(results), train_seeds=cfg.train_seeds,
+                  strongest_attack_over_seeds=strongest_attacks(over_seeds) if len(over_seeds) else {},
                   calibration_ids=[int(h) for k in ('calibration_members', 'calibration_nonmembers') for h in sets[k].hadm_id],
                   population=len(sets['population']), reference_train=len(sets['reference_train']),
                   scored_past_training=scored_past_training(cfg, convs),
@@ -413,6 +447,7 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
     with atomic_dir(out/'results') as tmp:
         results.to_parquet(tmp/'results.parquet', index=False)
         results.to_csv(tmp/'results.csv', index=False)
+        over_seeds.to_parquet(tmp/'seeds.parquet', index=False)
         pd.concat(rocs, ignore_index=True).to_parquet(tmp/'roc.parquet', index=False)
         write_json(dcrs, tmp/'dcr.json')
         (pd.concat(per_canary, ignore_index=True) if per_canary else pd.DataFrame(columns=['variant', 'canary_id', 'canary_repeats'])).to_parquet(tmp/'canaries.parquet', index=False)
@@ -431,7 +466,7 @@ def scored_models(cfg:Config, variants=None, reference:Path|None=None) -> dict:
     return models
 
 # %% ../../nbs/06_mia.ipynb #387dc316
-def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str, max_exposure:float|None=None):
+def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str, max_exposure:float|None=None, runs:str='one training run per model'):
     "AUCs with intervals, strongest ROC curves, table-attack results and canary exposures of stage 06 (`max_exposure`: log2 of one more than the candidates, drawn)."
     import matplotlib.pyplot as plt
     variants = list(dict.fromkeys(results.variant))
@@ -479,6 +514,6 @@ def mia_figure(results:pd.DataFrame, roc:pd.DataFrame, source:str, max_exposure:
         ax[3].legend(fontsize=7, ncol=2)
     else: ax[3].set_axis_off()
     n = int(lm.members.iloc[0])
-    fig.suptitle(f"Membership inference — {n} members vs {n} non-members, intervals resample patients — one training run per model — {source}", fontsize=10)
+    fig.suptitle(f"Membership inference — {n} members vs {n} non-members, intervals resample patients — {runs} — {source}", fontsize=10)
     fig.tight_layout()
     return fig

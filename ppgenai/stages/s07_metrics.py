@@ -11,26 +11,26 @@ import pandas as pd
 from ..core import Config, Stage, settings_of, atomic_dir, write_json, read_json, data_source_description
 from ..mimic.hosp import sha256_file
 from .s01_preprocess import PREPROCESS_STAGE, real_admissions
-from .s05_finetune import FINETUNE_STAGE, conversations, finetune_split, trained_variants
+from .s05_finetune import FINETUNE_STAGE, conversations, finetune_split, trained_variants, variant_run, variant_runs, same_run
 from .s06_mia import MIA_STAGE, scored_models, load_token_stats
 from ..llm.model import generate, release_memory
 from ..workers import run_jobs
 from .s02_dp import DP_NUMERIC, DP_CATEGORICAL, DP_STAGE
 from ..attacks.metrics import attack_metrics
 from ..attacks.tables import table_view, DistanceEncoder, dcr_scores, linkage_attack
-from ..bootstrap import bootstrap_ci
-from ..evaluation.text import perplexity, perplexity_difference, recommendation_scores, summarise_scores, paired_scores
+from ..bootstrap import bootstrap_ci, seed_intervals
+from ..evaluation.text import perplexity, perplexity_difference, perplexity_resamples, recommendation_scores, summarise_scores, paired_scores, score_resamples
 from ..evaluation.human import (rating_packet, write_packet, read_ratings, proxy_ratings, summarise_ratings, rater_agreement, DrugKnowledge,
                                       PROXY_RATER)
 from ..evaluation.scaling import scaling_runs, scaling_summary
 
 # %% auto #0
-__all__ = ['METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'GEN_JOB_GB', 'METRICS_STAGE', 'SCALING_STAGE', 'eval_cases',
-           'model_answers', 'answer_job', 'heldout_perplexity', 'dp_sweep_results', 'ratings_dir', 'human_evaluation',
-           'scaling', 'case_metrics', 'run_metrics']
+__all__ = ['METRICS_OUTPUTS', 'GENERATION_SETTINGS', 'GEN_JOB_GB', 'METRICS_STAGE', 'SCALING_STAGE', 'TEXT_SEED_COLUMNS',
+           'eval_cases', 'model_answers', 'answer_job', 'heldout_perplexity', 'dp_sweep_results', 'ratings_dir',
+           'human_evaluation', 'scaling', 'case_metrics', 'seed_metrics', 'run_metrics']
 
 # %% ../../nbs/07_metrics.ipynb #ac16dfc2
-METRICS_OUTPUTS = ('text_metrics.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
+METRICS_OUTPUTS = ('text_metrics.parquet', 'text_seeds.parquet', 'per_record.parquet', 'human_eval.parquet', 'agreement.parquet', 'dp_sweep.parquet',
                    'scaling_runs.parquet', 'scaling_summary.parquet', 'report.json')  # in the stage's results/ folder
 GENERATION_SETTINGS = settings_of('generation')
 GEN_JOB_GB = 4.0  # peak memory of one model answering the demo's 48 cases at once
@@ -83,9 +83,8 @@ def heldout_perplexity(cfg:Config, models, baseline:str='raw') -> pd.DataFrame:
     kw = dict(n_boot=cfg.eval_bootstrap, seed=cfg.seed, groups=nonmembers.subject_id)
     size = dict(n=len(nonmembers), patients=int(nonmembers.subject_id.nunique()))
     rows = [dict(model=name, metric='perplexity', **dict(zip(('value', 'low', 'high'), perplexity(s, **kw))), **size) for name, s in stats.items()]
-    if baseline in stats:
-        rows += [dict(model=name, metric=f'perplexity_minus_{baseline}', **dict(zip(('value', 'low', 'high'), perplexity_difference(s, stats[baseline], **kw))), **size)
-                 for name, s in stats.items() if name != baseline]
+    rows += [dict(model=name, metric=f'perplexity_minus_{baseline}', **dict(zip(('value', 'low', 'high'), perplexity_difference(s, stats[ref], **kw))), **size)
+             for name, s in stats.items() if (ref := same_run(baseline, name)) != name and ref in stats]  # a further run against the baseline's run of its seed
     return pd.DataFrame(rows)
 
 # %% ../../nbs/07_metrics.ipynb #1d68cffb
@@ -157,9 +156,37 @@ def case_metrics(cfg:Config, per_record:pd.DataFrame, cases:pd.DataFrame, baseli
     for m, g in by.items():
         if list(g.case_id) != list(cases.hadm_id): raise ValueError(f"model {m!r}: its scores are not of the evaluation cases in their order")
     out = [summarise_scores(g, **kw).assign(model=m) for m, g in by.items()]
-    if baseline in by:
-        out += [paired_scores(g, by[baseline], **kw).assign(model=m, metric=lambda d: d.metric + f'_minus_{baseline}') for m, g in by.items() if m != baseline]
+    out += [paired_scores(g, by[ref], **kw).assign(model=m, metric=lambda d: d.metric + f'_minus_{baseline}') for m, g in by.items()
+            if (ref := same_run(baseline, m)) != m and ref in by]  # a further run against the baseline's run of its seed
     return out
+
+# %% ../../nbs/07_metrics.ipynb #42ee0dd3
+TEXT_SEED_COLUMNS = ('model', 'metric', 'value', 'low', 'high', 'n', 'patients', 'seeds')
+
+def _bounded(metric:str, x:tuple) -> tuple:
+    "(mean, low, high) kept to the measure's range: a perplexity is at least 1, a score in [0, 1], a score's difference in [−1, 1]."
+    lo, hi = (1.0, np.inf) if metric == 'perplexity' else (-np.inf, np.inf) if metric.startswith('perplexity') else (-1.0, 1.0) if '_minus_' in metric else (0.0, 1.0)
+    return x[0], max(x[1], lo), min(x[2], hi)
+
+def seed_metrics(cfg:Config, per_record:pd.DataFrame, cases:pd.DataFrame, models, baseline:str='raw') -> pd.DataFrame:
+    "`TEXT_SEED_COLUMNS` rows of every arm with several training runs among `models`: its perplexity on stage 06's non-members and its measures on the evaluation `cases` (`per_record`), each the mean over the runs with an interval over seeds and patients, and their differences to `baseline`'s runs, run by run (`<metric>_minus_<baseline>`); model = the arm."
+    runs = {f: vs for f, vs in variant_runs([m for m in models if m != 'base']).items() if len(vs) > 1}
+    if not runs: return pd.DataFrame(columns=list(TEXT_SEED_COLUMNS))
+    members, nonmembers = _mia_sets(cfg)
+    n, m = len(members), len(nonmembers)
+    by = {k: g.reset_index(drop=True) for k, g in per_record.groupby('model', sort=False)}
+    res = {v: ({'perplexity': perplexity_resamples(load_token_stats(cfg, v)[n:n + m], cfg.eval_bootstrap, cfg.seed, nonmembers.subject_id)},
+               score_resamples(by[v], cfg.eval_bootstrap, cfg.seed, cases.subject_id.to_numpy())) for vs in runs.values() for v in vs}
+    sizes = [dict(n=m, patients=int(nonmembers.subject_id.nunique())), dict(n=len(cases), patients=int(cases.subject_id.nunique()))]
+    rows = []
+    for arm, vs in runs.items():
+        ref = runs.get(baseline) if arm != baseline and len(runs.get(baseline, ())) == len(vs) else None
+        for part, size in enumerate(sizes):
+            keep = [k for k in res[vs[0]][part] if all(np.isfinite(res[v][part][k][0]) for v in (*vs, *(ref or ())))]  # a micro precision of a run that recommended nothing is undefined
+            got = seed_intervals([{k: res[v][part][k] for k in keep} for v in vs])
+            if ref: got |= {f'{k}_minus_{baseline}': x for k, x in seed_intervals([{k: res[v][part][k] - res[b][part][k] for k in keep} for v, b in zip(vs, ref)]).items()}
+            rows += [dict(model=arm, metric=k, **dict(zip(('value', 'low', 'high'), _bounded(k, x))), **size, seeds=len(vs)) for k, x in got.items()]
+    return pd.DataFrame(rows, columns=list(TEXT_SEED_COLUMNS))
 
 # %% ../../nbs/07_metrics.ipynb #45de7dd8
 def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True) -> dict:
@@ -177,7 +204,9 @@ def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True)
         per_record = pd.concat([recommendation_scores(a, given).assign(model=m, case_id=cases.hadm_id.to_numpy(), answer=a, given=given)
                                 for m, a in answers.items()], ignore_index=True)
         text = pd.concat([heldout_perplexity(cfg, models), *case_metrics(cfg, per_record, cases)], ignore_index=True)
-        ratings, kind = human_evaluation(cfg, cases, per_record[['case_id', 'model', 'answer']])
+        over_seeds = seed_metrics(cfg, per_record, cases, models)
+        first_runs = per_record[per_record.model.map(lambda m: variant_run(m)[1] == 0)]  # the raters see each arm once: its first run
+        ratings, kind = human_evaluation(cfg, cases, first_runs[['case_id', 'model', 'answer']])
         human = summarise_ratings(ratings, cfg.eval_bootstrap, cfg.seed).assign(rater_kind=kind)
         agreement = rater_agreement(ratings).assign(rater_kind=kind)
         sweep = dp_sweep_results(cfg)
@@ -186,9 +215,10 @@ def run_metrics(cfg:Config, variants=None, force:bool=False, progress:bool=True)
     report = dict(stage='07_metrics', source=data_source_description(cfg), models=list(models), eval_cases=len(cases), eval_patients=int(cases.subject_id.nunique()),
                   perplexity_records=int(text[text.metric == 'perplexity'].n.iloc[0]), rater_kind=kind, raters=int(ratings.rater.nunique()),
                   packet_cases=min(cfg.eval_packet_cases, len(cases)), ratings_dir=str(ratings_dir(cfg)), scale_sizes=list(cfg.scale_sizes),
-                  scale_llm_records=list(cfg.scale_llm_records), wall_s=rec['wall_s'], case_ids=[int(h) for h in cases.hadm_id])
+                  scale_llm_records=list(cfg.scale_llm_records), train_seeds=cfg.train_seeds, wall_s=rec['wall_s'], case_ids=[int(h) for h in cases.hadm_id])
     with atomic_dir(out/'results') as tmp:
         text[['model', 'metric', 'value', 'low', 'high', 'n', 'patients']].to_parquet(tmp/'text_metrics.parquet', index=False)
+        over_seeds.to_parquet(tmp/'text_seeds.parquet', index=False)
         per_record.to_parquet(tmp/'per_record.parquet', index=False)
         human.to_parquet(tmp/'human_eval.parquet', index=False)
         agreement.to_parquet(tmp/'agreement.parquet', index=False)

@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import Config, read_json, save_figure, figure_name, data_source_description, atomic_write
-from .s05_finetune import variant_arm
+from .s05_finetune import variant_arm, variant_run
 from .s06_mia import mia_figure
 from ..evaluation.human import CRITERIA, PROXY_CHECKS, PROXY_RATER
 
 # %% auto #0
-__all__ = ['RESULT_FILES', 'FRONTIER_ARMS', 'FRONTIER_REFERENCES', 'PAIRED_MEASURES', 'load_results', 'utility_figure',
-           'human_eval_figure', 'synthetic_figure', 'dp_tradeoff_figure', 'dp_synthetic_figure', 'frontier_points',
-           'frontier_figure', 'paired_points', 'paired_figure', 'scalability_figure', 'frontier_epsilons',
-           'draw_figures', 'figures_readme']
+__all__ = ['RESULT_FILES', 'FRONTIER_ARMS', 'FRONTIER_REFERENCES', 'PAIRED_MEASURES', 'load_results', 'over_seeds', 'runs_note',
+           'utility_figure', 'human_eval_figure', 'synthetic_figure', 'dp_tradeoff_figure', 'dp_synthetic_figure',
+           'frontier_points', 'frontier_figure', 'paired_points', 'paired_figure', 'scalability_figure',
+           'frontier_epsilons', 'draw_figures', 'figures_readme']
 
 # %% ../../nbs/08_figures.ipynb #dfe1c507
 RESULT_FILES = {  # name: (stage folder, file)
@@ -25,6 +25,7 @@ RESULT_FILES = {  # name: (stage folder, file)
     'agreement': ('07_metrics', 'results/agreement.parquet'), 'dp_sweep': ('07_metrics', 'results/dp_sweep.parquet'),
     'scaling_runs': ('07_metrics', 'results/scaling_runs.parquet'), 'scaling': ('07_metrics', 'results/scaling_summary.parquet'),
     'synthetic': ('04_synthesize', 'report.json'), 'finetune': ('05_finetune', 'report.json'),
+    'mia_seeds': ('06_mia', 'results/seeds.parquet'), 'text_seeds': ('07_metrics', 'results/text_seeds.parquet'),  # the arms' means over training seeds (empty: one run each)
 }
 
 def load_results(cfg:Config) -> dict:
@@ -35,6 +36,23 @@ def load_results(cfg:Config) -> dict:
         if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage {stage} first (make reproduce runs every stage)")
         out[name] = read_json(path) if path.suffix == '.json' else pd.read_parquet(path)
     return out
+
+# %% ../../nbs/08_figures.ipynb #3ad5a37b
+def over_seeds(per_model:pd.DataFrame, seeds:pd.DataFrame, by:str) -> pd.DataFrame:
+    "`per_model` results (`by`: their 'variant' or 'model' column) with every arm trained more than once shown by its mean over its runs (`seeds`): the further runs' rows left out, the arm's rows replaced by the `seeds` rows of the same target, attack and metric; in `per_model`'s order."
+    if not len(seeds): return per_model
+    keys = [by, *(c for c in ('target', 'attack', 'metric') if c in per_model and c in seeds)]
+    first = per_model[per_model[by].map(lambda v: variant_run(v)[1] == 0)]
+    have = set(map(tuple, seeds[keys].to_numpy()))
+    kept = first[[tuple(k) not in have for k in first[keys].to_numpy()]]
+    order = {v: i for i, v in enumerate(dict.fromkeys(first[by]))}
+    out = pd.concat([kept, seeds[[c for c in per_model.columns if c in seeds]]], ignore_index=True)
+    return out.iloc[np.argsort(out[by].map(order).fillna(len(order)).to_numpy(), kind='stable')].reset_index(drop=True)
+
+def runs_note(seeds:pd.DataFrame) -> str:
+    "What a figure's numbers are over: one training run per model, or each arm's mean over its runs (from stage 06's `seeds.parquet`)."
+    if not len(seeds): return 'one training run per model'
+    return f"each arm the mean of {int(seeds.seeds.max())} training runs, intervals over seeds and patients; the frontier's further ε and ROC curves: one run"
 
 # %% ../../nbs/08_figures.ipynb #1db3c9b2
 def _bars(ax, table:pd.DataFrame, groups:list, series:list, group_col:str, series_col:str, ylabel:str='', ref:float|None=None):
@@ -48,7 +66,7 @@ def _bars(ax, table:pd.DataFrame, groups:list, series:list, group_col:str, serie
     if ref is not None: ax.axhline(ref, color='k', lw=0.8, ls=':')
     ax.set_ylabel(ylabel)
 
-def utility_figure(text:pd.DataFrame, source:str):
+def utility_figure(text:pd.DataFrame, source:str, runs:str='one training run per model'):
     "Perplexity and ROUGE / medication scores per model, with intervals."
     import matplotlib.pyplot as plt
     models = list(dict.fromkeys(text.model))
@@ -60,7 +78,7 @@ def utility_figure(text:pd.DataFrame, source:str):
     _bars(ax[1], text[text.metric.isin(metrics)], metrics, models, 'metric', 'model', 'score (95% CI)')
     n = int(text[text.metric == metrics[0]].n.max())
     ax[1].set(ylim=(0, 1), title=f'recommendations for {n} held-out patients'); ax[1].legend(fontsize=8, ncol=3)
-    fig.suptitle(f'Utility of the fine-tuned models (intervals resample patients; one training run per model) — {source}', fontsize=10); fig.tight_layout()
+    fig.suptitle(f'Utility of the fine-tuned models (intervals resample patients; {runs}) — {source}', fontsize=10); fig.tight_layout()
     return fig
 
 # %% ../../nbs/08_figures.ipynb #454fe449
@@ -157,7 +175,7 @@ def frontier_points(text:pd.DataFrame, mia:pd.DataFrame, epsilons:dict) -> pd.Da
     out['arm'] = out.model.map(variant_arm)  # a frontier model ('dpsgd-eps1') is a point on its arm's line
     return out[out.arm.isin(FRONTIER_ARMS) | out.model.isin(FRONTIER_REFERENCES)].reset_index(drop=True)
 
-def frontier_figure(points:pd.DataFrame, source:str):
+def frontier_figure(points:pd.DataFrame, source:str, runs:str='one training run per point'):
     "Utility and membership leakage of the fine-tuned models against ε per patient."
     import matplotlib.pyplot as plt
     measures = ['perplexity', 'med_f1', 'rougeL', 'membership AUC (ref_model)']
@@ -179,7 +197,7 @@ def frontier_figure(points:pd.DataFrame, source:str):
         a.set(xscale='log', xlabel='ε per patient (arms drawn side by side)', title=meas, xlim=(lo/1.6, top*1.6))
         a.set_xticks([*ticks, top], [*(f'{e:g}' for e in ticks), '∞']); a.minorticks_off()
     ax[0].legend(fontsize=7); ax[3].legend(fontsize=7)
-    fig.suptitle(f'Privacy–utility frontier of the fine-tuned model (one training run per point) — {source}', fontsize=10); fig.tight_layout()
+    fig.suptitle(f'Privacy–utility frontier of the fine-tuned model ({runs}) — {source}', fontsize=10); fig.tight_layout()
     return fig
 
 # %% ../../nbs/08_figures.ipynb #88325a3f
@@ -197,7 +215,7 @@ def paired_points(text:pd.DataFrame, mia:pd.DataFrame) -> pd.DataFrame:
         rows.append(d[['model', 'value', 'low', 'high']].assign(measure=label))
     return pd.concat(rows, ignore_index=True)[['model', 'measure', 'value', 'low', 'high']]
 
-def paired_figure(points:pd.DataFrame, source:str):
+def paired_figure(points:pd.DataFrame, source:str, runs:str='one training run per model'):
     "Forest plot: each model's difference to raw on every measure, with its paired interval."
     import matplotlib.pyplot as plt
     measures = list(dict.fromkeys(points.measure))
@@ -210,7 +228,7 @@ def paired_figure(points:pd.DataFrame, source:str):
         a.axvline(0, color='k', lw=0.8); a.set(title=meas, xlabel='difference to raw (95% CI, paired)')
         a.set_yticks(y, models)
     ax[0][0].invert_yaxis()  # the first model on top (the axes share y: invert once)
-    fig.suptitle(f'Each model against the raw model on the same patients (one training run per model) — {source}', fontsize=10); fig.tight_layout()
+    fig.suptitle(f'Each model against the raw model on the same patients ({runs}) — {source}', fontsize=10); fig.tight_layout()
     return fig
 
 # %% ../../nbs/08_figures.ipynb #0efe69dd
@@ -241,16 +259,17 @@ def draw_figures(cfg:Config) -> list:
     "Draw and save every stage-08 figure of `cfg` from the results files; return their names."
     import matplotlib.pyplot as plt
     r, src = load_results(cfg), data_source_description(cfg)
-    figs = {'mia': (mia_figure(r['mia'], r['roc'], src, max_exposure=r['mia_report'].get('canaries', {}).get('max_exposure')),
+    mia, text, runs = over_seeds(r['mia'], r['mia_seeds'], 'variant'), over_seeds(r['text'], r['text_seeds'], 'model'), runs_note(r['mia_seeds'])
+    figs = {'mia': (mia_figure(mia, r['roc'], src, max_exposure=r['mia_report'].get('canaries', {}).get('max_exposure'), runs=runs),
                     'Membership inference on every fine-tuned model and released table: AUC with 95% CIs, strongest ROC per model, table attacks, exposure of the planted canaries.'),
-            'utility': (utility_figure(r['text'], src), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
+            'utility': (utility_figure(text, src, runs), 'Perplexity, ROUGE-1/2/L and medication precision/recall/F1 of every model on held-out patients.'),
             'human_eval': (human_eval_figure(r['human'], src), 'AUTOMATED CHECKS, NOT HUMAN RATINGS: precision, recall, diagnosis co-occurrence, known-drug share and list format per model (bars).'
                            if r['human'].rater_kind.iloc[0] == PROXY_RATER else 'Human rubric means per model (radar).'),
             'synthetic_quality': (synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of each synthetic-data generator.'),
             'dp_tradeoff': (dp_tradeoff_figure(r['dp_sweep'], r['mia'], src), 'Utility and leakage (linkage, DCR attack) of the local-DP releases on demographics against epsilon per patient.'),
             'dp_synthetic': (dp_synthetic_figure(r['synthetic'], src), 'Fidelity, detection AUC and TSTR gap of MST (DP end to end) and the DP-parameters Bayesian network against epsilon per patient; one run per point.'),
-            'frontier': (frontier_figure(frontier_points(r['text'], r['mia'], frontier_epsilons(r)), src), 'Perplexity, medication F1, ROUGE-L and membership AUC of the fine-tuned models against epsilon per patient: dpsgd and dp-synthetic, raw at infinity, the arms without a model-level guarantee as reference lines; one training run per point.'),
-            'paired': (paired_figure(paired_points(r['text'], r['mia']), src), 'Each model minus the raw model on the same patients: membership AUC (reference-model and LOSS attacks), medication F1 and perplexity, with paired 95% intervals that resample patients; one training run per model.'),
+            'frontier': (frontier_figure(frontier_points(text, mia, frontier_epsilons(r)), src, runs), f'Perplexity, medication F1, ROUGE-L and membership AUC of the fine-tuned models against epsilon per patient: dpsgd and dp-synthetic, raw at infinity, the arms without a model-level guarantee as reference lines; {runs}.'),
+            'paired': (paired_figure(paired_points(text, mia), src, runs), f'Each model minus the raw model on the same patients: membership AUC (reference-model and LOSS attacks), medication F1 and perplexity, with paired 95% intervals that resample patients; {runs}.'),
             'scalability': (scalability_figure(r['scaling_runs'], r['scaling'], src), 'Wall time and peak memory of every stage against input size (log-log), with growth exponents.')}
     for name, (fig, caption) in figs.items():
         save_figure(fig, name, cfg, params=dict(results=[str(cfg.stage_dir(s)/f) for s, f in RESULT_FILES.values()]), notebook='08_figures', caption=caption)
