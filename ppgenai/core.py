@@ -28,6 +28,8 @@ PROFILES = {
                   dpsyn_epsilon=64.0, dpsyn_sweep=(16.0, 64.0), frontier_sweep=(16.0,), workers=2,
                   # DP-SGD draws 4 patients a step, not 8: its two smoke models were the slowest of stage 05 (156 and 176 s of 800 on one AVX2 core)
                   dpsgd_batch_size=4,
+                  # two reference models: the averaging of several is exercised; LiRA (from 4) is tested on its own (06b)
+                  mia_reference_models=2, mia_query_formats=True,
                   # SmolLM2's tokenizer and architecture, 8 narrow blocks, random weights (ppgenai.llm.model.tiny_model): the smoke runs check
                   # the plumbing of every stage; with SmolLM2 itself make test took 73 min on 2 AVX2 cores, a training step 12x longer
                   base_model='tiny-random-smollm2'),
@@ -36,8 +38,9 @@ PROFILES = {
     # models write until the limit, so it sets the cost of generating; the study keeps 128
     'demo':  dict(n_patients=5_000, seed=0, test_frac=0.2, workers=2, gen_max_new_tokens=96),
     # the demo cohort with the full LLM privacy-utility frontier: dpsgd and dp-synthetic models also at ε = 1 and 4 (four more models), canaries ranked among 49 candidates (the demo: 24),
-    # and every arm trained with 3 seeds (the demo: 1), each metric reported as the mean over them with an interval covering seeds and patients
-    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0), canary_candidates=49, train_seeds=3, workers=2),
+    # and every arm trained with 3 seeds (the demo: 1), each metric reported as the mean over them with an interval covering seeds and patients;
+    # 4 reference models (the demo: 1), for offline LiRA and a less noisy RMIA; each model also queried in its training records' format
+    'study': dict(n_patients=5_000, seed=0, test_frac=0.2, frontier_sweep=(1.0, 4.0), canary_candidates=49, train_seeds=3, mia_reference_models=4, mia_query_formats=True, workers=2),
     'paper': dict(n_patients=300_000, seed=0, test_frac=0.2, base_model='meta-llama/Llama-3.1-8B-Instruct', ft_precision='bf16',
                   lora_top_layers=None, ft_train_records=20_000, ft_val_records=1_000, ft_epochs=2, ft_batch_size=8, ft_grad_accum=4,
                   ft_lr=2e-4, ft_max_length=1024, ft_eval_every=100, ft_gradient_checkpointing=True, gen_max_new_tokens=256, gen_batch_size=32,
@@ -122,7 +125,7 @@ class Config:
     dpsyn_epsilon:float = setting(8.0, '04_synthesize', 'ε per patient of the dp-synthetic release (MST, DP end to end; add or remove one patient with their admissions)')
     dpsyn_delta:float = setting(1e-5, '04_synthesize', 'δ of the dp-synthetic release; must be at most 1/patients', '(0, 1)')
     dpsyn_sweep:tuple = setting((1.0, 4.0, 8.0), '04_synthesize', 'ε per patient of the table-level sweep: MST and the DP-parameters Bayesian network at each', 'positive numbers')
-    train_seeds:int = setting(1, '05_frontier', "training runs of each arm of stage 05's VARIANTS: run r (0 … train_seeds − 1) trains with seed + r (LoRA initialisation, data order, DP-SGD's sampling and noise) on the same records, the patient split fixed; stages 06–07 report each arm's mean over its runs with intervals covering seeds and patients (ppgenai.bootstrap.seed_interval). The synthetic arms' generators are not re-fitted: their spread is the fine-tuning's", 'positive int')
+    train_seeds:int = setting(1, '05_frontier', "training runs of each arm of stage 05's VARIANTS: run r (0 … train_seeds − 1) trains with seed + r (LoRA initialisation, data order, DP-SGD's sampling and noise) on the same records, the patient split fixed; stages 06–07 report each arm's mean over its runs with intervals covering seeds and patients (ppgenai.bootstrap.seed_interval). A synthetic arm's run r trains on its generator's run r (stage 04 fits and samples it again with seed + r)", 'positive int')
     frontier_sweep:tuple = setting((), '05_frontier', 'more ε per patient at which stage 05 also trains the dpsgd and dp-synthetic models (each in dpsyn_sweep): the LLM privacy-utility frontier', 'optional positive numbers')
     base_model:str = setting('smollm2-135m-instruct', '05_finetune', 'the shipped SmolLM2-135M-Instruct, a local Hugging Face model folder, or a hub id')
     ft_precision:str = setting('auto', '05_finetune', "'auto' (get_config makes it 'bf16-mixed' where the processor has native bf16 products, else 'fp32': see resolve_precision), 'fp32', 'bf16-mixed' (fp32 weights, bf16 products: CPUs with AVX512-BF16 or AMX), 'bf16' or '4bit' (GPUs)", FT_PRECISIONS)
@@ -155,6 +158,8 @@ class Config:
     mia_calibration_records:int = setting(50, '06_mia', "members (and as many non-members) of other patients on which each model's strongest attack is chosen, apart from the evaluation set; 0: none", 'non-negative int')
     mia_min_k:float = setting(0.2, '06_mia', 'share of least likely tokens the Min-K% attacks average', '(0, 1]')
     canary_candidates:int = setting(24, '06_mia', 'random secrets (same length and vocabulary) each canary is ranked among: its exposure is at most log2 of one more (24: 4.64; the study profile 49: 5.64); the fitted exposure and z-score read their spread')
+    mia_reference_models:int = setting(1, '06_mia', "reference models, each fine-tuned like the arms on its own draw of real patients no attacked model saw (seed + i): ref_model and RMIA average them; from 4 (the study profile), offline LiRA is added (ppgenai.attacks.llm.lira_scores)", 'positive int')
+    mia_query_formats:bool = setting(False, '06_mia', "also query the models trained on generalised or synthetic records in that format (ppgenai.stages.s06_mia.in_format; the base and reference models too) and keep, per attack, the format stronger on the calibration set; the smoke and study profiles: on (the demo: off, for its time budget: about one more scoring of the base, reference and five models)", 'bool')
     mia_rmia_a:float = setting(0.3, '06_mia', "RMIA's offline a: Pr(x) ≈ ½((1 + a)·Pr(x | reference) + 1 − a) from reference models that never saw x (Zarifzadeh et al. 2024; 0.3 is privacy-meter's default)", '(0, 1]')
     mia_attribute:str = setting('depression', '06_mia', "the sensitive diagnosis the attribute-inference attack on each released table guesses from the rest of a patient's admission (a key of ppgenai.attacks.tables.SENSITIVE_DIAGNOSES)", ('depression', 'alcohol use', 'opioid use', 'HIV'))
     mia_bootstrap:int = setting(1000, '06_mia', 'bootstrap resamples behind each attack interval')

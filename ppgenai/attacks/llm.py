@@ -11,8 +11,8 @@ import torch
 from ..llm.model import encode_chat, collate, response_logits, PrefixCache
 
 # %% auto #0
-__all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'response_token_stats', 'encoded_token_stats', 'token_stats', 'text_token_stats',
-           'min_k_mean', 'zlib_bytes', 'rmia_scores', 'attack_scores']
+__all__ = ['LLM_ATTACKS', 'SCORE_MAX_LENGTH', 'LIRA_MIN_REFERENCES', 'response_token_stats', 'encoded_token_stats', 'token_stats',
+           'text_token_stats', 'min_k_mean', 'zlib_bytes', 'rmia_scores', 'lira_scores', 'attack_scores']
 
 # %% ../../nbs/06b_llm_attacks.ipynb #e789628e
 def response_token_stats(model, batch:dict, prefix:PrefixCache|None=None) -> tuple:
@@ -95,10 +95,20 @@ def rmia_scores(target, reference, target_pop, reference_pop, a:float=0.3, gamma
     if (n < 1).any(): raise ValueError("a record is the only population record it could be compared with")
     return beats.sum(1)/n
 
+LIRA_MIN_REFERENCES = 4  # offline LiRA fits each record's own spread under the reference models: from 4 of them (fewer: the ref_model attack is what it would be)
+
+def lira_scores(target, reference) -> np.ndarray:
+    "Offline LiRA (Carlini et al. 2022): per record, how many standard deviations its mean token log-probability under the target model lies above its mean under reference models that never saw it (`reference`: models × records); each record's variance over the references shrunk halfway to the variance pooled over all records, so that a few references do not divide by a chance near-zero spread."
+    r = np.atleast_2d(np.asarray(reference, float))
+    if len(r) < 2: raise ValueError(f"LiRA needs at least 2 reference models, got {len(r)}")
+    mu, var = r.mean(0), r.var(0, ddof=1)
+    return (np.asarray(target, float) - mu) / np.sqrt(0.5*(var + var.mean()) + 1e-12)
+
 def attack_scores(stats:list, responses:list, k:float=0.2, base:list|None=None, reference:list|None=None, population=None, rmia_a:float=0.3) -> pd.DataFrame:
-    "One row per record, one column per attack: `stats` from `token_stats` of the target model, `responses` the texts scored; `base`, `reference`: the same records under reference models; `population`: indices of the records that are RMIA's population (with `reference`, adds `rmia`)."
+    "One row per record, one column per attack: `stats` from `token_stats` of the target model, `responses` the texts scored; `base`: the same records under the base model; `reference`: under a reference model, or a list of several (ref_model and RMIA average them; from `LIRA_MIN_REFERENCES`, adds `lira`); `population`: indices of the records that are RMIA's population (with `reference`, adds `rmia`)."
     if len(stats) != len(responses): raise ValueError(f"{len(stats)} token statistics for {len(responses)} responses")
-    for name, other in (('base', base), ('reference', reference)):
+    refs = [] if reference is None else list(reference) if len(reference) and isinstance(reference[0], (list, tuple)) else [reference]
+    for name, other in (('base', base), *((f'reference {i}', r) for i, r in enumerate(refs))):
         if other is not None and [len(s) for s in other] != [len(s) for s in stats]:
             raise ValueError(f"{name}: token statistics of other records or another tokenizer (token counts differ)")
     mean_logp = np.array([s[:, 0].mean() for s in stats])
@@ -107,9 +117,11 @@ def attack_scores(stats:list, responses:list, k:float=0.2, base:list|None=None, 
                             min_k=[min_k_mean(s[:, 0], k) for s in stats],
                             min_k_pp=[min_k_mean((s[:, 0] - s[:, 1]) / s[:, 2], k) for s in stats]))
     if base is not None: out['ref_base'] = mean_logp - np.array([s[:, 0].mean() for s in base])
-    if reference is not None: out['ref_model'] = mean_logp - np.array([s[:, 0].mean() for s in reference])
-    if reference is not None and population is not None:
-        pop, ref = np.asarray(population, int), np.array([s[:, 0].mean() for s in reference])
+    ref = np.array([[s[:, 0].mean() for s in r] for r in refs])  # reference models × records
+    if len(refs): out['ref_model'] = mean_logp - ref.mean(0)
+    if len(refs) and population is not None:
+        pop = np.asarray(population, int)
         same = np.full(len(stats), -1); same[pop] = np.arange(len(pop))
-        out['rmia'] = rmia_scores(mean_logp, ref, mean_logp[pop], ref[pop], rmia_a, same=same)
+        out['rmia'] = rmia_scores(mean_logp, ref, mean_logp[pop], ref[:, pop], rmia_a, same=same)
+    if len(refs) >= LIRA_MIN_REFERENCES: out['lira'] = lira_scores(mean_logp, ref)
     return out

@@ -5,6 +5,7 @@
 # %% ../../nbs/04_synthesize.ipynb #8a3d103e
 from __future__ import annotations
 import copy, functools
+from dataclasses import replace
 from pathlib import Path
 import torch
 import numpy as np
@@ -20,8 +21,9 @@ from ..synth.fidelity import fidelity_report, detection_auc, tstr, marginal_simi
 from ..workers import run_jobs
 
 # %% auto #0
-__all__ = ['DP_SCOPE', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'SYNTH_JOB_GB', 'evaluate_synthetic', 'drop_empty', 'synthesis_view',
-           'sweep_release', 'dp_table_sweep', 'synth_job', 'run_synthesize', 'synthetic_quality_figure']
+__all__ = ['DP_SCOPE', 'SEEDED_GENERATORS', 'SYNTH_OUTPUTS', 'SYNTH_STAGE', 'SYNTH_JOB_GB', 'evaluate_synthetic', 'drop_empty',
+           'synthesis_view', 'seed_release', 'sweep_release', 'dp_table_sweep', 'synth_job', 'run_synthesize',
+           'synthetic_quality_figure']
 
 # %% ../../nbs/04_synthesize.ipynb #faab2757
 def evaluate_synthetic(encoder:AdmissionsEncoder, train:pd.DataFrame, test:pd.DataFrame, synthetic:pd.DataFrame, seed:int=0) -> dict:
@@ -52,6 +54,12 @@ DP_SCOPE = {'mst': 'end to end: vocabularies, tree and marginals under DP, per p
 
 def _mst(cfg:Config, epsilon:float) -> MSTSynthesizer:
     return MSTSynthesizer(epsilon=epsilon, delta=cfg.dpsyn_delta, max_per_unit=cfg.dp_max_admissions, top_k=cfg.synth_top_k, seed=cfg.seed)
+
+SEEDED_GENERATORS = ('diffusion', 'bayesnet', 'mst')  # the generators whose releases train a model: refitted with seed + r for a further training run r
+
+def seed_release(name:str, run:int) -> str:
+    "The file, in stage 04's folder, of generator `name`'s release for training run `run`: 'bayesnet/synthetic.parquet' for run 0, 'bayesnet/seed1/synthetic.parquet' for run 1."
+    return f'{name}/synthetic.parquet' if run == 0 else f'{name}/seed{run}/synthetic.parquet'
 
 def sweep_release(cfg:Config, epsilon:float) -> str:
     "The file, in stage 04's folder, of the MST release at ε per patient `epsilon` of the sweep (at `dpsyn_epsilon`: the dp-synthetic release itself)."
@@ -91,7 +99,7 @@ def _diffusion(cfg:Config, denoiser:str) -> DiffusionSynthesizer:
     return DiffusionSynthesizer(AdmissionsEncoder(top_k=cfg.synth_top_k), denoiser=denoiser, schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps,
                                 tau=cfg.diffusion_tau, temperature=cfg.diffusion_temperature, train_steps=cfg.diffusion_train_steps, seed=cfg.seed)
 
-SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=('seed', *settings_of('privacy'), *settings_of('04_synthesize')),
+SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=('seed', 'train_seeds', *settings_of('privacy'), *settings_of('04_synthesize')),
                     inputs=(PREPROCESS_STAGE,), outputs=SYNTH_OUTPUTS)
 
 
@@ -99,15 +107,18 @@ SYNTH_STAGE = Stage('04_synthesize', 'ppgenai.stages.s04_synthesize', settings=(
 SYNTH_JOB_GB = 3.0  # the most memory one job of stage 04 takes (fit, sample and evaluation of one generator, demo profile)
 
 def synth_job(cfg:Config, name:str, train:pd.DataFrame, test:pd.DataFrame, reference:AdmissionsEncoder, out:Path) -> dict:
-    "One generator of stage 04 — 'bayesnet', 'diffusion', 'diffusion_<denoiser>_ablation', 'mst' (with the sweep's rows at `dpsyn_epsilon`) or 'sweep <ε>' (the sweep's rows at ε) — fitted on `train`, sampled, saved under `out` and scored with the `reference` encoder: its part of the report. Seeded by itself, so the jobs can run in any order, in any process."
+    "One generator of stage 04 — 'bayesnet', 'diffusion', 'diffusion_<denoiser>_ablation', 'mst' (with the sweep's rows at `dpsyn_epsilon`), 'sweep <ε>' (the sweep's rows at ε) or '<generator> seed<r>' (its release for training run r, fitted and sampled with seed + r) — fitted on `train`, sampled, saved under `out` and scored with the `reference` encoder: its part of the report. Seeded by itself, so the jobs can run in any order, in any process."
+    gen_name, _, run = name.partition(' seed')
+    if run: cfg = replace(cfg, seed=cfg.seed + int(run))  # the release of a further training run: the generator fitted and sampled with its own seed
     seed_everything(cfg.seed)
     real = train[~train.canary].reset_index(drop=True)  # every generator fits the training split with its canaries; fidelity is measured on the real patients
     meta = dict(profile=cfg.profile, data=cfg.source_tag)
     if name.startswith('sweep '):
         eps = float(name.split()[1])
         with stage_timer(f'04_dp_sweep_eps{eps:g}', cfg.ledger_path, **meta): return dict(dp_sweep=dp_table_sweep(cfg, train, test, reference, out=out, epsilons=(eps,)))
-    d = out/name
-    with stage_timer(f'04_{name}', cfg.ledger_path, **meta) as rec:
+    d = (out/seed_release(gen_name, int(run or 0))).parent
+    name = gen_name
+    with stage_timer(f'04_{name}' + (f'_seed{run}' if run else ''), cfg.ledger_path, **meta) as rec:
         if name == 'bayesnet':
             gen = BayesNetSynthesizer(copy.deepcopy(reference), method=cfg.bn_method, max_indegree=cfg.bn_max_indegree, dp_epsilon=cfg.bn_dp_epsilon).fit(train)
             syn, dropped = drop_empty(gen.sample(len(train), seed=cfg.seed))
@@ -137,7 +148,7 @@ def synth_job(cfg:Config, name:str, train:pd.DataFrame, test:pd.DataFrame, refer
         part = common | dict(epsilon_per_patient=eps, delta=delta, unit='patient', max_admissions_per_patient=cfg.dp_max_admissions, dp_scope=DP_SCOPE['mst'],
                              edges=len(gen.edges), vocabulary={v['field']: v['chosen'] for v in gen.report['vocabularies']}) | scores
         if 'empty' in evaluation: part['empty'] = evaluation['empty']
-        sweep = dp_table_sweep(cfg, train, test, reference, fitted={cfg.dpsyn_epsilon: gen}, out=out, epsilons=(cfg.dpsyn_epsilon,)) if cfg.dpsyn_epsilon in cfg.dpsyn_sweep else []
+        sweep = dp_table_sweep(cfg, train, test, reference, fitted={cfg.dpsyn_epsilon: gen}, out=out, epsilons=(cfg.dpsyn_epsilon,)) if cfg.dpsyn_epsilon in cfg.dpsyn_sweep and not run else []
         return dict(generator=part, dp_sweep=sweep)
     return dict(generator=common | dict(denoiser=gen.settings['denoiser'], schedule=cfg.diffusion_schedule, steps=cfg.diffusion_steps, temperature=cfg.diffusion_temperature,
                                         train_steps=cfg.diffusion_train_steps, final_loss=float(np.mean(gen.losses[-100:]))) | scores)
@@ -156,11 +167,13 @@ def run_synthesize(cfg:Config, force:bool=False) -> dict:
         raise ValueError(f"dpsyn_delta={cfg.dpsyn_delta:g} is more than 1/patients = 1/{train.subject_id.nunique()}: choose a smaller δ")
     reference = AdmissionsEncoder(top_k=cfg.synth_top_k).fit(train)  # the non-private top-K vocabularies: the Bayesian network's encoder, and the one every release is scored with
     ablation = 'mlp' if cfg.diffusion_denoiser == 'unet' else 'unet'
-    names = ['diffusion', f'diffusion_{ablation}_ablation', 'bayesnet', *(f'sweep {e:g}' for e in cfg.dpsyn_sweep if e != cfg.dpsyn_epsilon), 'mst']  # the longest first
+    runs = lambda g: [g, *(f'{g} seed{r}' for r in range(1, cfg.train_seeds))]  # a generator, then its releases for the further training runs
+    names = [*runs('diffusion'), f'diffusion_{ablation}_ablation', *runs('bayesnet'), *(f'sweep {e:g}' for e in cfg.dpsyn_sweep if e != cfg.dpsyn_epsilon), *runs('mst')]  # the longest first
     report = dict(stage='04_synthesize', source=data_source_description(cfg), records_train=len(train), canary_rows=int(train.canary.sum()), records_test=len(test), generators={})
     with atomic_dir(out) as tmp:
         parts = run_jobs({n: functools.partial(synth_job, cfg, n, train, test, reference, tmp) for n in names}, cfg.workers, memory_gb=SYNTH_JOB_GB)
         report['generators'] = {n: parts[n]['generator'] for n in ('bayesnet', 'diffusion', f'diffusion_{ablation}_ablation', 'mst')}
+        report['seed_runs'] = {n: parts[n]['generator'] for n in names if ' seed' in n}  # each its own fit: an MST run is a DP release of its own (publishing several would compose)
         rows = [r for n in names for r in parts[n].get('dp_sweep', [])]
         report['dp_sweep'] = sorted(rows, key=lambda r: (list(cfg.dpsyn_sweep).index(r['epsilon_per_patient']), list(DP_SCOPE).index(r['generator'])))
         view, dropped = synthesis_view(reference, train)  # the raw-topk control's records: real, in the synthesis vocabulary

@@ -16,7 +16,7 @@ from ..mimic.preprocess import instruction_records
 from .s01_preprocess import PREPROCESS_STAGE
 from .s02_dp import DP_STAGE
 from .s03_anonymize import ANON_STAGE
-from .s04_synthesize import SYNTH_STAGE, sweep_release
+from .s04_synthesize import SYNTH_STAGE, sweep_release, seed_release, SEEDED_GENERATORS
 from ..privacy.anonymity import load_key, key_id, link_pseudonyms, HashKeyError
 from ..llm.model import resolve_base_model, load_base_model, generate, release_memory
 from ..llm.lora import attach_lora, train_lora, load_finetuned
@@ -56,7 +56,7 @@ def sweep_variants(cfg:Config) -> dict:
 SEED_TAG = '-seed'  # a further training run's name: its arm, the tag, its run r ('raw-seed1': the raw arm trained with seed + 1)
 
 def seed_variants(cfg:Config) -> dict:
-    "The further training runs of each arm of `VARIANTS`, name -> (arm, run r): run r = 1 … `train_seeds` − 1 trains with `cfg.seed + r` on the same records (run 0 is the arm itself)."
+    "The further training runs of each arm of `VARIANTS`, name -> (arm, run r): run r = 1 … `train_seeds` − 1 trains with `cfg.seed + r` on the same records — a synthetic arm on its generator's run r, fitted and sampled with that seed (run 0 is the arm itself)."
     return {f'{arm}{SEED_TAG}{r}': (arm, r) for arm in VARIANTS for r in range(1, cfg.train_seeds)}
 
 def variant_run(variant:str) -> tuple:
@@ -97,6 +97,8 @@ def released_path(cfg:Config, variant:str) -> Path:
     arm, eps = variant_spec(cfg, variant)
     stage, name = VARIANTS[arm]
     if arm == 'dp-synthetic' and eps is not None: name = sweep_release(cfg, eps)  # the sweep's MST release at that ε
+    gen, run = name.split('/')[0], variant_run(variant)[1]
+    if stage == '04_synthesize' and gen in SEEDED_GENERATORS and run: name = seed_release(gen, run)  # a further run of a synthetic arm: its generator's run too
     path = cfg.stage_dir(stage)/name
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run stage {stage} first (make reproduce runs the stages in order)")
     return path

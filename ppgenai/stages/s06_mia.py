@@ -5,6 +5,7 @@
 # %% ../../nbs/06_mia.ipynb #71d33c9f
 from __future__ import annotations
 import functools
+from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -12,10 +13,12 @@ from ..core import Config, Stage, FT_SETTINGS, settings_of, atomic_dir, atomic_w
 from .s01_preprocess import PREPROCESS_STAGE, real_admissions, canary_table
 from .s02_dp import DP_STAGE
 from ..privacy.anonymity import link_pseudonyms, key_id
-from .s03_anonymize import FIXED_LEVELS, ANON_STAGE
+from .s03_anonymize import FIXED_LEVELS, ANON_STAGE, diagnosis_title
+from ..mimic.hierarchies import generalise
+from ..synth.tabular import AdmissionsEncoder
 from .s04_synthesize import SYNTH_STAGE
 from ..workers import run_jobs, worker_count
-from .s05_finetune import (FT_JOB_GB, MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec, variant_run, variant_runs, same_run)
+from .s05_finetune import (FT_JOB_GB, MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec, variant_run, variant_runs, same_run, VARIANTS)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
 from ..attacks.metrics import attack_metrics, attack_difference, attack_resamples, roc_table
@@ -27,12 +30,12 @@ from ..mimic.preprocess import admission_response
 from ..attacks.canaries import candidate_secrets, canary_exposures, canary_metrics, secret_overlap, uniform_exposure
 
 # %% auto #0
-__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'SEED_COLUMNS', 'PREREGISTERED_ATTACK',
-           'SCORE_WEIGHTS', 'trained_admissions', 'membership', 'reference_model', 'load_token_stats', 'model_stats',
-           'scored_past_training', 'canary_candidates', 'canary_scores', 'trained_canaries', 'canary_rows',
-           'released_levels', 'known_diagnoses', 'table_attacks', 'model_attacks', 'paired_rows', 'seed_rows',
-           'strongest_attacks', 'shared_prefix', 'score_models', 'balanced_chunks', 'run_mia', 'scored_models',
-           'mia_figure']
+__all__ = ['ROW_LINKED', 'MIA_REFERENCE_OUTPUTS', 'MIA_OUTPUTS', 'MIA_STAGE', 'QUERY_FORMATS', 'SEED_COLUMNS',
+           'PREREGISTERED_ATTACK', 'SCORE_WEIGHTS', 'trained_admissions', 'membership', 'reference_names',
+           'reference_model', 'load_token_stats', 'model_stats', 'scored_past_training', 'canary_candidates',
+           'canary_scores', 'trained_canaries', 'canary_rows', 'released_levels', 'known_diagnoses', 'table_attacks',
+           'query_format', 'in_format', 'model_attacks', 'paired_rows', 'seed_rows', 'strongest_attacks',
+           'shared_prefix', 'score_models', 'balanced_chunks', 'run_mia', 'scored_models', 'mia_figure']
 
 # %% ../../nbs/06_mia.ipynb #88932a32
 ROW_LINKED = ('raw', 'dpsgd', 'ldp-demographics', 'anonymised', 'raw-topk')  # models trained on one row per real admission
@@ -84,21 +87,26 @@ MIA_OUTPUTS = ('results.parquet', 'results.csv', 'seeds.parquet', 'roc.parquet',
 MIA_STAGE = Stage('06_mia', 'ppgenai.stages.s06_mia', settings=('seed', *settings_of('06_mia'), 'age_band', *FT_SETTINGS),
                   inputs=(PREPROCESS_STAGE, DP_STAGE, ANON_STAGE, SYNTH_STAGE, FINETUNE_STAGE), outputs=tuple(f'results/{o}' for o in MIA_OUTPUTS))
 
-def reference_model(cfg:Config, data:pd.DataFrame, force:bool=False, progress:bool=False) -> Path:
-    "Train (or reuse) the reference adapter on the real admissions `data`; return its folder."
+def reference_names(cfg:Config) -> tuple:
+    "The reference models stage 06 trains and scores: 'reference', then 'reference-1' … up to `mia_reference_models`."
+    return ('reference', *(f'reference-{i}' for i in range(1, cfg.mia_reference_models)))
+
+def reference_model(cfg:Config, data:pd.DataFrame, force:bool=False, progress:bool=False, index:int=0) -> Path:
+    "Train (or reuse) reference adapter `index` on its own draw of the real admissions `data` (the draw and the training seeded with seed + `index`); return its folder."
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     n_val = int(max(2, min(cfg.ft_val_records, len(data)//5)))
-    out = MIA_STAGE.dir(cfg)/'reference_model'
-    fp = MIA_STAGE.key(cfg, 'reference', sorted(map(str, data.hadm_id)), base_identity(base_ref), inputs=(), settings=('seed', *FT_SETTINGS))
-    if not force and MIA_STAGE.is_cached(cfg, fp, sub='reference_model', outputs=MIA_REFERENCE_OUTPUTS): return out
-    train, val = finetune_split(data, cfg.ft_train_records, n_val, cfg.seed)
-    with MIA_STAGE.timer(cfg, 'reference_model') as rec:
-        model, tok, log = finetune_variant(cfg, base_ref, train, val, progress=progress)
+    rcfg, sub = replace(cfg, seed=cfg.seed + index), 'reference_model' if index == 0 else f'reference_model-{index}'
+    out = MIA_STAGE.dir(cfg)/sub
+    fp = MIA_STAGE.key(rcfg, 'reference', sorted(map(str, data.hadm_id)), base_identity(base_ref), inputs=(), settings=('seed', *FT_SETTINGS))
+    if not force and MIA_STAGE.is_cached(cfg, fp, sub=sub, outputs=MIA_REFERENCE_OUTPUTS): return out
+    train, val = finetune_split(data, cfg.ft_train_records, n_val, rcfg.seed)
+    with MIA_STAGE.timer(cfg, sub) as rec:
+        model, tok, log = finetune_variant(rcfg, base_ref, train, val, progress=progress)
         rec['rows_in'] = len(train)
     with atomic_dir(out) as tmp:
         model.save_pretrained(tmp/'adapter')
-        write_json(dict(variant='reference', wall_s=rec['wall_s'], **log), tmp/'training_log.json')
-    MIA_STAGE.mark_done(cfg, fp, sub='reference_model', model='reference')
+        write_json(dict(variant='reference', index=index, wall_s=rec['wall_s'], **log), tmp/'training_log.json')
+    MIA_STAGE.mark_done(cfg, fp, sub=sub, model='reference', index=index)
     del model; release_memory()
     return out
 
@@ -282,12 +290,56 @@ def table_attacks(cfg:Config, variant:str, sets:dict, key:bytes|None=None) -> tu
                      for k in ('unique_reidentified', 'mean_candidates')] + [dict(attack=attack, metric='known_diagnoses', value=m, low=np.nan, high=np.nan, members=n, nonmembers=0)]
     return [r | dict(variant=variant, target='released table') for r in rows], [r.assign(variant=variant, target='released table') for r in rocs], dcr
 
+# %% ../../nbs/06_mia.ipynb #ee7d5273
+QUERY_FORMATS = ('raw', 'anonymised', 'synthesis')
+
+def query_format(cfg:Config, variant:str) -> str:
+    "The format of `variant`'s training records: 'anonymised' (stage 03's release), 'synthesis' (stage 04's table: the synthetic arms and the raw-topk control), else 'raw'."
+    arm = variant_spec(cfg, variant)[0]
+    return 'anonymised' if arm == 'anonymised' else 'synthesis' if VARIANTS[arm][0] == '04_synthesize' else 'raw'
+
+def in_format(cfg:Config, fmt:str, admissions:pd.DataFrame) -> pd.DataFrame:
+    "Real `admissions` as records of format `fmt` (one of `QUERY_FORMATS`) hold them, from what was published; for 'synthesis', a record with no medication in the vocabulary is left raw."
+    df = admissions.reset_index(drop=True)
+    if fmt == 'raw': return df
+    if fmt == 'anonymised':
+        out = df.copy()
+        for c, l in (released_levels(cfg, 'anonymised') or {}).items(): out[c] = generalise(out, c, l, cfg.age_band).to_numpy()
+        rec = read_json(ANON_STAGE.dir(cfg)/'report.json').get('km_recoding') or {}
+        seen = {x for s in pd.read_parquet(ANON_STAGE.dir(cfg)/'released.parquet', columns=['diagnosis_codes']).diagnosis_codes for x in s}  # what the release holds at all
+        cats = [[x for x in dict.fromkeys(rec.get(x, x) for x in s) if x in seen] for s in rollup_codes(out.diagnosis_codes, 'diagnosis')[0]]  # k^m's recoding; a category suppressed everywhere dropped
+        out['diagnosis_codes'], out['diagnoses'] = cats, [[diagnosis_title(x) for x in s] for s in cats]
+        px, titles = rollup_codes(out.procedure_codes, 'procedure')
+        out['procedure_codes'], out['procedures'] = list(px), list(titles)
+        return out
+    if fmt != 'synthesis': raise ValueError(f"unknown query format {fmt!r}: choose from {QUERY_FORMATS}")
+    adm = pd.read_parquet(PREPROCESS_STAGE.output(cfg, 'admissions.parquet'))
+    enc = AdmissionsEncoder(top_k=cfg.synth_top_k).fit(adm[adm.split == 'train'].reset_index(drop=True))  # stage 04's vocabulary
+    view = enc.inverse_transform(enc.transform(df))
+    for c in ('subject_id', 'hadm_id'): view[c] = df[c].to_numpy()
+    kept = view.medications.map(len).to_numpy() > 0
+    return pd.concat([view[kept], df.loc[~kept, view.columns]]).sort_index()
+
 # %% ../../nbs/06_mia.ipynb #15b5e16c
-def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, sets:dict) -> tuple:
-    "(results rows, ROC frames, scores) of the attacks on `variant`'s fine-tuned model (`stats`: name -> token statistics of the members, non-members, then the calibration members and non-members)."
-    n, c = len(sets['members']), len(sets['calibration_members'])
+def _format_scores(cfg:Config, variant:str, stats:dict, responses:list, n:int, c:int, fmt:str) -> pd.DataFrame:
+    "Every attack's scores on `variant`'s model with the records queried in format `fmt` (the statistics of `name@fmt`; the base and reference models in the same format)."
+    at = '' if fmt == 'raw' else f'@{fmt}'
     population = np.arange(2*n + c, 2*n + 2*c) if c >= 2 else None  # RMIA's z: the calibration non-members (each left out of its own comparison)
-    sc = attack_scores(stats[variant], responses, cfg.mia_min_k, base=stats['base'], reference=stats.get('reference'), population=population, rmia_a=cfg.mia_rmia_a)
+    refs = [stats[r + at] for r in reference_names(cfg) if r + at in stats]  # ref_model and RMIA average them; LiRA from LIRA_MIN_REFERENCES
+    return attack_scores(stats[variant + at], responses, cfg.mia_min_k, base=stats['base' + at], reference=refs or None, population=population, rmia_a=cfg.mia_rmia_a)
+
+def model_attacks(cfg:Config, variant:str, stats:dict, responses, sets:dict) -> tuple:
+    "(results rows, ROC frames, scores, formats) of the attacks on `variant`'s fine-tuned model (`stats`: name or `name@format` -> token statistics of the members, non-members, then the calibration members and non-members; `responses`: format -> their texts, or the raw ones): each attack in the query format stronger on the calibration set (`formats`: attack -> the one kept)."
+    n, c = len(sets['members']), len(sets['calibration_members'])
+    responses = responses if isinstance(responses, dict) else {'raw': responses}
+    own = query_format(cfg, variant)
+    fmts = ['raw', *([own] if own != 'raw' and f'{variant}@{own}' in stats else [])]
+    by = {f: _format_scores(cfg, variant, stats, responses[f], n, c, f) for f in fmts}
+    pc = _patients(sets, 'calibration_') if c else None
+    cal_auc = lambda f, a: attack_metrics(by[f][a].to_numpy()[2*n:2*n + c], by[f][a].to_numpy()[2*n + c:], fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed,
+                                          member_groups=pc[0], nonmember_groups=pc[1])['auc']
+    formats = {a: max(fmts, key=lambda f: cal_auc(f, a)[0]) if c and len(fmts) > 1 else 'raw' for a in by['raw'].columns}  # ties: the raw format
+    sc = pd.DataFrame({a: by[f][a] for a, f in formats.items()})
     rows, rocs = [], []
     ev, cal = sc.iloc[:2*n].reset_index(drop=True), sc.iloc[2*n:].reset_index(drop=True)
     for attack in sc.columns:
@@ -298,7 +350,7 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses:list, sets:dict
             v = attack_metrics(cal[attack].to_numpy()[:c], cal[attack].to_numpy()[c:], fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed,
                                member_groups=pc[0], nonmember_groups=pc[1])['auc']
             rows.append(dict(attack=attack, metric='calibration_auc', value=v[0], low=v[1], high=v[2], members=c, nonmembers=c))
-    return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs], ev
+    return [r | dict(variant=variant, target='language model') for r in rows], [r.assign(variant=variant, target='language model') for r in rocs], ev, formats
 
 def paired_rows(cfg:Config, scores:dict, sets:dict, baseline:str='raw') -> list:
     "Results rows `<metric>_minus_<baseline>`: each model's attack AUC and TPRs minus the `baseline` model's, on the same records, resampling the same patients."
@@ -368,11 +420,11 @@ def shared_prefix(cfg:Config) -> PrefixCache|None:
 
 # %% ../../nbs/06_mia.ipynb #77fab7e0
 def score_models(cfg:Config, variants, names, convs:list, can_convs:list, candidates:list, reference_train:pd.DataFrame,
-                 force:bool=False, progress:bool=False) -> dict:
-    "Token statistics of `convs` and canary scores under each model of `names` (keys of `scored_models`; the reference model trained first when among them), sharing one PrefixCache: one job of `run_mia`."
+                 force:bool=False, progress:bool=False, formats:dict|None=None) -> dict:
+    "Token statistics of `convs` and canary scores under each model of `names` (keys of `scored_models`; the reference models among them trained first), sharing one PrefixCache: one job of `run_mia`; `formats`: query format -> the same records in it, scored (as `name@format`) under the base and reference models and the models trained in that format."
     from tqdm.auto import tqdm
-    ref_dir = reference_model(cfg, reference_train, force=force, progress=progress) if 'reference' in names else None
-    models = scored_models(cfg, variants, ref_dir)
+    refs = {r: reference_model(cfg, reference_train, force=force, progress=progress, index=i) for i, r in enumerate(reference_names(cfg)) if r in names}
+    models = scored_models(cfg, variants, refs)
     prefix = shared_prefix(cfg)  # every model scored shares the base model's layers below the adapters: computed once, for the first
     stats, can_scores = {}, {}
     for name in tqdm(names, desc='score', disable=not progress):
@@ -382,11 +434,13 @@ def score_models(cfg:Config, variants, names, convs:list, can_convs:list, candid
             if not held: held.append(load())
             return held[0]
         stats[name] = model_stats(cfg, name, fp, once, convs, force, prefix)
-        if name != 'reference' and len(can_convs): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, candidates, force, prefix)
+        for f, fconvs in (formats or {}).items():
+            if name == 'base' or name in refs or query_format(cfg, name) == f: stats[f'{name}@{f}'] = model_stats(cfg, f'{name}@{f}', fp, once, fconvs, force, prefix)
+        if name not in refs and len(can_convs): can_scores[name] = canary_scores(cfg, name, fp, once, can_convs, candidates, force, prefix)
         held.clear(); release_memory()
     return dict(stats=stats, canaries=can_scores)
 
-SCORE_WEIGHTS = dict(reference=4.0, base=1.5)  # a model's share of a scoring job (the others 1): the reference model is also trained, the first model fills the PrefixCache
+SCORE_WEIGHTS = dict(reference=4.0, base=1.5)  # a model's share of a scoring job (the others 1): a reference model is also trained (each of them: 'reference'), the first model fills the PrefixCache
 
 def balanced_chunks(names, n:int, weights:dict|None=None) -> list:
     "`names` split into `n` lists of about equal total weight (largest first onto the lightest list), each in the order of `names`."
@@ -407,23 +461,25 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
     if (done := MIA_STAGE.cached_report(cfg, stage_key, 'results/report.json', force)) is not None: return done
     sets = membership(cfg, variants, key)
     n = len(sets['members'])
-    convs = conversations(pd.concat([sets[k] for k in ('members', 'nonmembers', 'calibration_members', 'calibration_nonmembers')], ignore_index=True))
-    responses = [c[-1]['content'] for c in convs]
+    attacked = pd.concat([sets[k] for k in ('members', 'nonmembers', 'calibration_members', 'calibration_nonmembers')], ignore_index=True)
+    convs = conversations(attacked)
+    wanted = sorted({query_format(cfg, v) for v in variants} - {'raw'}, key=QUERY_FORMATS.index) if cfg.mia_query_formats else []
+    formats = {f: conversations(in_format(cfg, f, attacked)) for f in wanted}  # the same records as each model's training records held them
+    responses = {'raw': [c[-1]['content'] for c in convs], **{f: [c[-1]['content'] for c in fc] for f, fc in formats.items()}}
     canaries = canary_table(cfg).drop_duplicates('canary_id').reset_index(drop=True)  # one row per canary
     can_convs, cands = conversations(canaries), canary_candidates(cfg, canaries)
     rows, rocs, dcrs, lm_scores, stats, can_scores, per_canary = [], [], {}, {}, {}, {}, []
     with MIA_STAGE.timer(cfg) as rec:
-        names = ['base', 'reference', *variants]  # the models are scored `cfg.workers` at a time, each worker with its share and its own PrefixCache
-        chunks = balanced_chunks(names, worker_count(cfg.workers, len(names), FT_JOB_GB), SCORE_WEIGHTS)
+        names = ['base', *reference_names(cfg), *variants]  # the models are scored `cfg.workers` at a time, each worker with its share and its own PrefixCache
+        weights = SCORE_WEIGHTS | {r: SCORE_WEIGHTS['reference'] for r in reference_names(cfg)}
+        chunks = balanced_chunks(names, worker_count(cfg.workers, len(names), FT_JOB_GB), weights)
         got = run_jobs({f'models {", ".join(c)}': functools.partial(score_models, cfg, variants, c, convs, can_convs, cands, sets['reference_train'], force,
-                                                                    progress and len(chunks) == 1) for c in chunks}, cfg.workers, memory_gb=FT_JOB_GB)
-        for name in names:
-            job = next(g for g in got.values() if name in g['stats'])
-            stats[name] = job['stats'][name]
-            if name in job['canaries']: can_scores[name] = job['canaries'][name]
+                                                                    progress and len(chunks) == 1, formats) for c in chunks}, cfg.workers, memory_gb=FT_JOB_GB)
+        for job in got.values(): stats |= job['stats']; can_scores |= job['canaries']
+        query = {}
         ref_dir = reference_model(cfg, sets['reference_train'])  # trained above: its folder
         for v in variants:
-            r, c, lm_scores[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
+            r, c, lm_scores[v], query[v] = model_attacks(cfg, v, stats, responses, sets); rows += r; rocs += c
             if len(canaries): r, per = canary_rows(cfg, v, can_scores[v], canaries, key, base=can_scores['base']); rows += r; per_canary.append(per)
             if variant_spec(cfg, v)[0] in MODEL_ONLY or variant_run(v)[1]: continue  # no table released (or it is the first run's): only the model is attacked
             r, c, dcrs[v] = table_attacks(cfg, v, sets, key); rows += r; rocs += c
@@ -436,10 +492,11 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
                   member_patients=int(sets['members'].subject_id.nunique()), nonmember_patients=int(sets['nonmembers'].subject_id.nunique()),
                   calibration=len(sets['calibration_members']), strongest_attack=strongest_attacks(results), train_seeds=cfg.train_seeds,
                   strongest_attack_over_seeds=strongest_attacks(over_seeds) if len(over_seeds) else {},
+                  query_formats=dict(scored=['raw', *formats], kept={v: {a: f for a, f in q.items() if f != 'raw'} for v, q in query.items() if set(q.values()) != {'raw'}}),
                   calibration_ids=[int(h) for k in ('calibration_members', 'calibration_nonmembers') for h in sets[k].hadm_id],
                   population=len(sets['population']), reference_train=len(sets['reference_train']),
                   scored_past_training=scored_past_training(cfg, convs),
-                  reference_model=read_json(ref_dir/'training_log.json')['train']['examples'], min_k=cfg.mia_min_k, bootstrap=cfg.mia_bootstrap,
+                  reference_model=read_json(ref_dir/'training_log.json')['train']['examples'], reference_models=cfg.mia_reference_models, min_k=cfg.mia_min_k, bootstrap=cfg.mia_bootstrap,
                   canaries=dict(inserted=int((canaries.canary_repeats > 0).sum()), held_out=int((canaries.canary_repeats == 0).sum()), repeats=list(cfg.canary_repeats),
                                 candidates=cfg.canary_candidates, max_exposure=float(np.log2(cfg.canary_candidates + 1)), uniform_exposure=uniform_exposure(cfg.canary_candidates),
                                 prompt='raw', base_exposure=float(can_scores['base'].exposure.mean()) if len(canaries) else None),
@@ -456,12 +513,12 @@ def run_mia(cfg:Config, variants=None, key:bytes|None=None, force:bool=False, pr
     return report | dict(cached=False)
 
 # %% ../../nbs/06_mia.ipynb #38d5528f
-def scored_models(cfg:Config, variants=None, reference:Path|None=None) -> dict:
-    "name -> (fingerprint, loader) of the base model, the `reference` adapter (if given) and each fine-tuned variant: what `model_stats` takes."
+def scored_models(cfg:Config, variants=None, references:dict|None=None) -> dict:
+    "name -> (fingerprint, loader) of the base model, the `references` adapters (name -> folder, if given) and each fine-tuned variant: what `model_stats` takes."
     variants = trained_variants(cfg) if variants is None else tuple(variants)  # default: every model stage 05 trained
     base_ref = resolve_base_model(cfg.base_model, cfg.root/'artifacts'/'models')
     models = {'base': (base_identity(base_ref), lambda: load_base_model(base_ref, cfg.ft_precision))}
-    if reference is not None: models['reference'] = (read_json(reference/'_done.json')['fingerprint'], lambda: load_finetuned(base_ref, reference/'adapter', cfg.ft_precision))
+    for name, d in (references or {}).items(): models[name] = (read_json(d/'_done.json')['fingerprint'], lambda d=d: load_finetuned(base_ref, d/'adapter', cfg.ft_precision))
     for v in variants: models[v] = (FINETUNE_STAGE.done_key(cfg, sub=v), lambda v=v: finetuned_model(cfg, v))
     return models
 
