@@ -21,7 +21,7 @@ from ..workers import run_jobs, worker_count
 from .s05_finetune import (FT_JOB_GB, MODEL_ONLY, FINETUNE_STAGE, released_table, conversations, finetune_split, finetune_variant, finetuned_model, release_key, base_identity, trained_variants, variant_spec, variant_run, variant_runs, same_run, VARIANTS)
 from ..llm.model import resolve_base_model, load_base_model, release_memory, PrefixCache
 from ..llm.lora import load_finetuned
-from ..attacks.metrics import attack_metrics, attack_difference, attack_resamples, roc_table
+from ..attacks.metrics import auc, attack_metrics, attack_difference, attack_resamples, roc_table
 from ..bootstrap import bootstrap_ci, seeds_ci, seed_intervals
 from ..attacks.llm import token_stats, attack_scores
 from ..attacks.tables import table_view, DistanceEncoder, dcr_report, dcr_scores, domias_scores, linkage_attack, attribute_inference, has_attribute, SENSITIVE_DIAGNOSES
@@ -335,10 +335,8 @@ def model_attacks(cfg:Config, variant:str, stats:dict, responses, sets:dict) -> 
     own = query_format(cfg, variant)
     fmts = ['raw', *([own] if own != 'raw' and f'{variant}@{own}' in stats else [])]
     by = {f: _format_scores(cfg, variant, stats, responses[f], n, c, f) for f in fmts}
-    pc = _patients(sets, 'calibration_') if c else None
-    cal_auc = lambda f, a: attack_metrics(by[f][a].to_numpy()[2*n:2*n + c], by[f][a].to_numpy()[2*n + c:], fprs=(), n_boot=cfg.mia_bootstrap, seed=cfg.seed,
-                                          member_groups=pc[0], nonmember_groups=pc[1])['auc']
-    formats = {a: max(fmts, key=lambda f: cal_auc(f, a)[0]) if c and len(fmts) > 1 else 'raw' for a in by['raw'].columns}  # ties: the raw format
+    cal_auc = lambda f, a: auc(by[f][a].to_numpy()[2*n:2*n + c], by[f][a].to_numpy()[2*n + c:])  # the point is what chooses: no resamples needed
+    formats = {a: max(fmts, key=lambda f: cal_auc(f, a)) if c and len(fmts) > 1 else 'raw' for a in by['raw'].columns}  # ties: the raw format
     sc = pd.DataFrame({a: by[f][a] for a, f in formats.items()})
     rows, rocs = [], []
     ev, cal = sc.iloc[:2*n].reset_index(drop=True), sc.iloc[2*n:].reset_index(drop=True)
